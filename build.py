@@ -101,6 +101,22 @@ def stale_outputs(pkg_dir, pkg, out_dir, generated) -> list[str]:
     ]
 
 
+def stamp_release_date(schema_dir: str, out_dir: str, tables, rows, date: str) -> dict[str, bytes]:
+    """Record ``date`` as x-citation.date-released in schemas/package.json and
+    rewrite the generated files that show it. Returns those files' new bytes."""
+    from aigov import package
+
+    meta_path = os.path.join(schema_dir, package.PACKAGE_META)
+    with open(meta_path, encoding="utf-8") as fh:
+        meta = json.load(fh)
+    meta.setdefault("x-citation", {})["date-released"] = date
+    with open(meta_path, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
+    _, generated = outputs(rows, tables, schema_dir, out_dir)
+    package.write_files(out_dir, generated)
+    return {name: generated[name] for name in ("CITATION.cff", "README.md") if name in generated}
+
+
 def report(problems, stream=None) -> None:
     stream = stream or sys.stderr
     problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.field, p.message))
@@ -177,7 +193,9 @@ def main(argv=None) -> int:
             if os.path.exists(path):
                 with open(path, "rb") as fh:
                     members[name] = fh.read()
-        status, message = release.release(args.out, pkg, members, args.previous)
+        status, message = release.release(
+            args.out, pkg, members, args.previous,
+            stamp=lambda date: stamp_release_date(args.schemas, args.out, tables, rows, date))
         print(message, file=sys.stderr if status else sys.stdout)
         return status
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from itertools import repeat
 
 from .schema import CHILD_TABLES, FILE_TABLES, TABLES, Table, children_of, yaml_fields
 
@@ -136,7 +137,13 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
     official = {r["instrument_id"] for r in rows["citations"] if r.get("instrument_id") and r.get("official") == "true"}
     official_direct = {r["instrument_id"] for r in rows["citations"]
                        if r.get("instrument_id") and r.get("official") == "true" and r.get("copy") != "true"}
-    participation = Counter(r["instrument_id"] for r in rows["participation"])
+    # one C-level pass over the (large) participation table
+    part = rows["participation"]
+    pairs = Counter(zip(map(dict.get, part, repeat("instrument_id")), map(dict.get, part, repeat("role"))))
+    participation, roles = Counter(), {}
+    for (instrument_id, role), count in pairs.items():
+        participation[instrument_id] += count
+        roles.setdefault(instrument_id, Counter())[role] = count
     lines += ["", "## Instruments", "",
               f"- {len(instruments)} instruments; {sum(1 for r in instruments if r['id'] in official)} have an official source"
               f" ({sum(1 for r in instruments if r['id'] in official and r['id'] not in official_direct)} of them only through a verbatim copy of"
@@ -153,9 +160,6 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
         cells = ", ".join(f"`{f.name}` {sum(1 for r in rows[name] if f.name in r)}/{total}" for f in table.fields)
         lines.append(f"- **{name}** ({total}): {cells}")
     lines += ["", "## Participation rows per instrument", "", "| instrument | kind | rows | roles |", "|---|---|---|---|"]
-    roles = {}
-    for r in rows["participation"]:
-        roles.setdefault(r["instrument_id"], Counter())[r["role"]] += 1
     for r in sorted(instruments, key=lambda r: r["id"]):
         n = participation.get(r["id"], 0)
         detail = ", ".join(f"{role} {count}" for role, count in sorted(roles.get(r["id"], {}).items()))

@@ -41,8 +41,8 @@ def csv_text(table: Table, rows: list[dict]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     names = table.field_names
     writer.writerow(names)
-    for row in sorted(rows, key=sort_key(table)):
-        writer.writerow([row.get(n, "") for n in names])
+    # a missing cell is None, which the csv module writes as an empty field
+    writer.writerows(map(row.get, names) for row in sorted(rows, key=sort_key(table)))
     return buffer.getvalue()
 
 

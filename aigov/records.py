@@ -18,6 +18,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import repeat
 
 from .schema import FILE_TABLES, Field, Table, children_of, yaml_fields
 from .yamlio import Problem
@@ -35,7 +36,7 @@ _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _FORMULA_START = ("=", "+", "-", "@")
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     """Where a row came from, resolved to a line only when a problem is reported."""
 
@@ -308,23 +309,25 @@ _CODE_CHECKS = {"iso3166-alpha3": _iso3166, "bcp47": _bcp47}
 def check_cells(rows, sources, tables) -> list[Problem]:
     problems = []
     for name, table in tables.items():
+        table_rows = rows[name]
         for f in table.fields:
-            check = cell_checker(f)
-            verdicts: dict[str, str | None] = {}  # values repeat a lot (roles, dates, ids): check each once
             column = f.name
-            for row, src in zip(rows[name], sources[name]):
+            # Fast path: check each distinct value once (values repeat a lot: roles, dates,
+            # ids); walk the rows only for a column that has a bad or missing value.
+            distinct = set(map(dict.get, table_rows, repeat(column)))
+            check = cell_checker(f)
+            verdicts = {value: check(value) for value in distinct if value is not None}
+            bad = {value for value, message in verdicts.items() if message}
+            if not bad and not (f.required and None in distinct):
+                continue
+            for row, src in zip(table_rows, sources[name]):
                 value = row.get(column)
                 if value is None:
                     if f.required:
                         label = _label(src, column)
                         problems.append(problem(src, None, f"missing required field '{label.split('.')[-1]}' ({f.description})", label))
-                    continue
-                try:
-                    message = verdicts[value]
-                except KeyError:
-                    message = verdicts[value] = check(value)
-                if message:
-                    problems.append(problem(src, column, message))
+                elif value in bad:
+                    problems.append(problem(src, column, verdicts[value]))
     return problems
 
 
@@ -336,9 +339,12 @@ def check_keys(rows, sources, tables) -> list[Problem]:
     keysets = {}
     for name, table in tables.items():
         pk = table.primary_key
+        keys = list(zip(*(map(dict.get, rows[name], repeat(c)) for c in pk)))
+        keysets[name] = known = set(keys)
+        if len(known) == len(keys):
+            continue  # fast path: no duplicates (rows with a missing key part are reported elsewhere)
         seen = {}
-        for row, src in zip(rows[name], sources[name]):
-            key = tuple(row.get(c) for c in pk)
+        for key, src in zip(keys, sources[name]):
             if None in key:
                 continue  # already reported as a missing required field
             if key in seen:
@@ -350,22 +356,25 @@ def check_keys(rows, sources, tables) -> list[Problem]:
                 problems.append(problem(src, column, f"duplicate {what} {_show(' + '.join(key))}: already used in {other.path}:{line}; {'ids must be unique' if pk == ['id'] else 'remove the repeated entry'}"))
             else:
                 seen[key] = src
-        keysets[name] = seen
     for name, table in tables.items():
         for fk in table.foreign_keys:
             (column,) = fk["fields"]
             target = fk["reference"]["resource"]
             known = keysets[target]
+            values = set(map(dict.get, rows[name], repeat(column)))
+            missing = {v for v in values if v is not None and (v,) not in known and ID_RE.fullmatch(v)}
+            if not missing:
+                continue  # fast path: every reference resolves
             for row, src in zip(rows[name], sources[name]):
                 value = row.get(column)
-                if value is not None and (value,) not in known and ID_RE.fullmatch(value):
+                if value in missing:
                     hint = _suggest(value, known)
                     problems.append(problem(src, column, f"refers to {_show(value)}, which is not an id in {target} (no file sources/{target}/{value}.yaml){hint}"))
     return problems
 
 
 def _suggest(value, known) -> str:
-    close = difflib.get_close_matches(value, [k[0] for k in known], n=1, cutoff=0.75)
+    close = difflib.get_close_matches(value, [k[0] for k in known if k[0] is not None], n=1, cutoff=0.75)
     if close:
         return f"; did you mean '{close[0]}'?"
     return ""

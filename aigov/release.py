@@ -221,12 +221,18 @@ def changelog_entry(text: str, version: str, date: str, lines: list[str]) -> str
 
 
 def release(root: str, pkg: dict[str, bytes], members: dict[str, bytes], previous_dir: str | None = None,
-            today: str | None = None) -> tuple[int, str]:
-    """Cut a release of the built package ``pkg``. Returns (exit status, message)."""
+            today: str | None = None, stamp=None) -> tuple[int, str]:
+    """Cut a release of the built package ``pkg``. Returns (exit status, message).
+
+    ``stamp(date)``, called when a new version is cut (not when a recorded one
+    is re-made), records the release date in the metadata and returns the
+    regenerated files that carry it (CITATION.cff, README.md) for the zip.
+    """
     current = manifest(pkg)
     version = current["version"]
     previous = last_release(root)
-    if previous is not None and previous["version"] == version:
+    remake = previous is not None and previous["version"] == version
+    if remake:
         # Re-making a recorded release (the tag's CI job): same content, same zip.
         if previous != current:
             return 1, f"version {version} is already released with other content; raise \"version\" in schemas/package.json"
@@ -244,6 +250,8 @@ def release(root: str, pkg: dict[str, bytes], members: dict[str, bytes], previou
             return 1, f"cannot find release {previous['version']}'s files: fetch tag v{previous['version']} or pass --previous DIR"
     rows = changes(old_pkg, pkg)
     date = today or dt.date.today().isoformat()
+    if stamp is not None and not remake:
+        members = {**members, **stamp(date)}
     dist = os.path.join(root, "dist")
     os.makedirs(dist, exist_ok=True)
     notes = "\n".join([f"global-ai-governance {version}", "", *summary(rows)]) + "\n"

@@ -125,3 +125,20 @@ def test_citation_cff_matches_package_version():
         version = json.load(fh)["version"]
     with open(os.path.join(ROOT, "CITATION.cff"), encoding="utf-8") as fh:
         assert f'version: "{version}"' in fh.read()
+
+
+def test_release_records_its_date_in_the_citation_metadata(repo):
+    import datetime as dt
+
+    path = repo / "schemas" / "package.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta["version"], meta["x-citation"]["date-released"] = "1.0.0", "2000-01-01"
+    path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    assert release(repo) == 0
+    today = dt.date.today().isoformat()
+    assert json.loads(path.read_text(encoding="utf-8"))["x-citation"]["date-released"] == today
+    assert f'date-released: "{today}"' in (repo / "CITATION.cff").read_text(encoding="utf-8")
+    with zipfile.ZipFile(repo / "dist" / "global-ai-governance-1.0.0.zip") as z:
+        assert f'date-released: "{today}"' in z.read("global-ai-governance-1.0.0/CITATION.cff").decode("utf-8")
+    assert f"## [1.0.0] - {today}" in (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert run(repo, "--check") == 0  # the stamped metadata and generated files agree

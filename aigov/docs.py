@@ -159,11 +159,14 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
         total = len(rows[name])
         cells = ", ".join(f"`{f.name}` {sum(1 for r in rows[name] if f.name in r)}/{total}" for f in table.fields)
         lines.append(f"- **{name}** ({total}): {cells}")
-    lines += ["", "## Participation rows per instrument", "", "| instrument | kind | rows | roles |", "|---|---|---|---|"]
+    lines += ["", "## Participation rows per instrument", "",
+              "`stated total` is `participant_count`: how many participants an official source says there are;",
+              "fewer rows than that means the list is incomplete.", "",
+              "| instrument | kind | rows | stated total | roles |", "|---|---|---|---|---|"]
     for r in sorted(instruments, key=lambda r: r["id"]):
         n = participation.get(r["id"], 0)
         detail = ", ".join(f"{role} {count}" for role, count in sorted(roles.get(r["id"], {}).items()))
-        lines.append(f"| `{r['id']}` | {r['kind']} | {n} | {detail} |")
+        lines.append(f"| `{r['id']}` | {r['kind']} | {n} | {r.get('participant_count', '')} | {detail} |")
     mentions = rows["mentions"]
     lines += ["", "## Mentions", "", "| article | mentions | agrees | differs | partly-differs | unverified |", "|---|---|---|---|---|---|"]
     by_article = {}

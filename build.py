@@ -81,15 +81,22 @@ def validate(parsed, tables):
 
 def outputs(rows, tables, schema_dir: str, out_dir: str):
     """Everything the build writes: (datapackage files, generated docs files)."""
-    from aigov import docs, package
+    from aigov import package
 
     with open(os.path.join(schema_dir, package.PACKAGE_META), encoding="utf-8") as fh:
         meta = json.load(fh)
+    return package.render(meta, tables, rows), generated_docs(meta, tables, rows, out_dir)
+
+
+def generated_docs(meta, tables, rows, out_dir: str) -> dict[str, bytes]:
+    """The generated docs, CITATION.cff and README sections, as path -> bytes."""
+    from aigov import docs
+
     readme_text = None
     if os.path.exists(os.path.join(out_dir, "README.md")):
         with open(os.path.join(out_dir, "README.md"), encoding="utf-8") as fh:
             readme_text = fh.read()
-    return package.render(meta, tables, rows), docs.render(meta, tables, rows, readme_text)
+    return docs.render(meta, tables, rows, readme_text)
 
 
 def stale_outputs(pkg_dir, pkg, out_dir, generated) -> list[str]:
@@ -112,7 +119,7 @@ def stamp_release_date(schema_dir: str, out_dir: str, tables, rows, date: str) -
     meta.setdefault("x-citation", {})["date-released"] = date
     with open(meta_path, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
-    _, generated = outputs(rows, tables, schema_dir, out_dir)
+    generated = generated_docs(meta, tables, rows, out_dir)  # the data package itself is unchanged
     package.write_files(out_dir, generated)
     return {name: generated[name] for name in ("CITATION.cff", "README.md") if name in generated}
 

@@ -226,6 +226,7 @@ def main(argv=None) -> int:
 
     from aigov import package
 
+    os.makedirs(args.out, exist_ok=True)  # --out may name a folder that does not exist yet
     package.write_tree(pkg_dir, pkg)
     package.write_files(args.out, generated)
     print(f"built {pkg_dir} from {len(parsed)} files: {counts}")

@@ -140,6 +140,11 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
     # one C-level pass over the (large) participation table
     part = rows["participation"]
     pairs = Counter(zip(map(dict.get, part, repeat("instrument_id")), map(dict.get, part, repeat("role"))))
+    official_pages = {(r["instrument_id"], r["url"]) for r in rows["citations"]
+                      if r.get("instrument_id") and r.get("official") == "true"}
+    from_official = Counter(i for i, url in zip(map(dict.get, part, repeat("instrument_id")),
+                                                map(dict.get, part, repeat("source_url")))
+                            if (i, url) in official_pages)
     participation, roles = Counter(), {}
     for (instrument_id, role), count in pairs.items():
         participation[instrument_id] += count
@@ -160,13 +165,16 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
         cells = ", ".join(f"`{f.name}` {sum(1 for r in rows[name] if f.name in r)}/{total}" for f in table.fields)
         lines.append(f"- **{name}** ({total}): {cells}")
     lines += ["", "## Participation rows per instrument", "",
+              f"{len(part)} rows, {sum(from_official.values())} of them from official pages.", "",
               "`stated total` is `participant_count`: how many participants an official source says there are;",
-              "fewer rows than that means the list is incomplete.", "",
-              "| instrument | kind | rows | stated total | roles |", "|---|---|---|---|---|"]
+              "fewer rows than that means the list is incomplete. `from official pages` counts the rows whose",
+              "`source_url` is an official source (`official: true` in `citations`); the others come from",
+              "reproductions of the official text, as each row's `note` says.", "",
+              "| instrument | kind | rows | from official pages | stated total | roles |", "|---|---|---|---|---|---|"]
     for r in sorted(instruments, key=lambda r: r["id"]):
         n = participation.get(r["id"], 0)
         detail = ", ".join(f"{role} {count}" for role, count in sorted(roles.get(r["id"], {}).items()))
-        lines.append(f"| `{r['id']}` | {r['kind']} | {n} | {r.get('participant_count', '')} | {detail} |")
+        lines.append(f"| `{r['id']}` | {r['kind']} | {n} | {from_official.get(r['id'], 0)} | {r.get('participant_count', '')} | {detail} |")
     mentions = rows["mentions"]
     lines += ["", "## Mentions", "", "| article | mentions | agrees | differs | partly-differs | unverified |", "|---|---|---|---|---|---|"]
     by_article = {}

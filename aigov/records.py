@@ -425,6 +425,15 @@ def check_rules(rows, sources, tables) -> list[Problem]:
         if row.get("id") and row["id"] not in official:
             add(src, None, "needs at least one source with official: true (the issuer's own page or document)", "sources")
 
+    # A participation row or figure cites a page; readers join it to `citations` to learn whether that
+    # page is official, so the page must be one of the record's own sources.
+    cited = {(row.get("instrument_id"), row.get("url")) for row in rows["citations"]}
+    for name in ("participation", "figures"):
+        for row, src in zip(rows[name], sources[name]):
+            if row.get("source_url") and (row.get("instrument_id"), row["source_url"]) not in cited:
+                add(src, "source_url", "this page is not in the record's 'sources:' list; add it there "
+                    "(title, publisher, accessed, official) so readers can tell whether it is official")
+
     targets = ("instrument_id", "event_id", "actor_id", "system_id")
     for row, src in zip(rows["mentions"], sources["mentions"]):
         given = [t for t in targets if t in row]

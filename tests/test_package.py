@@ -9,7 +9,7 @@ import pytest
 import yaml
 from frictionless import validate
 
-from conftest import ROOT
+from conftest import MINIMAL, ROOT, run_build
 from readme_recipe import read_table
 
 TABLES = ["actors", "events", "instruments", "systems", "articles",
@@ -151,3 +151,9 @@ def test_yaml_to_csv_to_pandas_round_trips_every_value(which, sources, request):
     derived = {"instrument_id", "article_id", "actor_id", "event_id", "system_id", "seq", "citation_id", "relation", "target_id", "role"}
     extra = [c for c in seen if c not in expected and c[2] not in derived and not (c[2] == "id")]
     assert extra == [], extra[:5]
+
+
+def test_out_folder_that_does_not_exist_yet_is_created(tmp_path):
+    out = tmp_path / "not" / "yet"
+    assert run_build(MINIMAL, out) == 0
+    assert (out / "datapackage" / "datapackage.json").is_file()

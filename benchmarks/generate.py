@@ -53,7 +53,7 @@ def generate(out: str, rows: int, seed: int = 1) -> int:
                 f"symbol: A/RES/{n}\nissuer_id: {rng.choice(orgs)}\nevent_id: {rng.choice(events)}\nbinding: false\n"
                 "adoption: without-vote\nsummary: >-\n  A synthetic resolution used to measure the build; it has a summary of\n"
                 "  about the length of the real ones, folded over two lines.\n"
-                "participation:\n  - role: signatory\n    date: '2024-03-21'\n    source_url: https://example.org/list\n"
+                "participation:\n  - role: signatory\n    date: '2024-03-21'\n    source_url: https://example.org/doc\n"
                 f"    actor_ids: [{', '.join(signers)}]\n")
         total += 1 + len(signers)
         if n:

@@ -168,8 +168,9 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
               f"{len(part)} rows, {sum(from_official.values())} of them from official pages.", "",
               "`stated total` is `participant_count`: how many participants an official source says there are;",
               "fewer rows than that means the list is incomplete. `from official pages` counts the rows whose",
-              "`source_url` is an official source (`official: true` in `citations`); the others come from",
-              "reproductions of the official text, as each row's `note` says.", "",
+              "`source_url` is an official source (`official: true` in `citations`, verbatim copies included); the",
+              "others come from unofficial reproductions or translations of the official text, as each row's",
+              "`note` says.", "",
               "| instrument | kind | rows | from official pages | stated total | roles |", "|---|---|---|---|---|---|"]
     for r in sorted(instruments, key=lambda r: r["id"]):
         n = participation.get(r["id"], 0)

@@ -16,6 +16,7 @@ any, nothing is written.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -29,7 +30,6 @@ def load(src_dir: str, cache_path: str | None = None):
     With ``cache_path``, files whose bytes are unchanged since the last run are
     not parsed again (a content-hash cache; parsing is most of a rebuild).
     """
-    import hashlib
     import pickle
 
     from aigov import records, yamlio
@@ -174,7 +174,10 @@ def main(argv=None) -> int:
             report(problems)
             return 1
 
-    cache = None if args.no_cache else os.path.join(ROOT, ".cache", "parsed.pickle")
+    # One cache per sources folder, kept beside the output, so that builds of other folders
+    # (tests, benchmarks, a second checkout) do not evict it.
+    source_key = hashlib.sha1(os.path.abspath(args.sources).encode("utf-8")).hexdigest()[:12]
+    cache = None if args.no_cache else os.path.join(args.out, ".cache", f"parsed-{source_key}.pickle")
     parsed, problems = load(args.sources, cache)
     if not parsed and not problems:
         print(f"no record files found under {args.sources}", file=sys.stderr)

@@ -142,9 +142,11 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
     pairs = Counter(zip(map(dict.get, part, repeat("instrument_id")), map(dict.get, part, repeat("role"))))
     official_pages = {(r["instrument_id"], r["url"]) for r in rows["citations"]
                       if r.get("instrument_id") and r.get("official") == "true"}
-    from_official = Counter(i for i, url in zip(map(dict.get, part, repeat("instrument_id")),
-                                                map(dict.get, part, repeat("source_url")))
-                            if (i, url) in official_pages)
+    page_rows = Counter(zip(map(dict.get, part, repeat("instrument_id")), map(dict.get, part, repeat("source_url"))))
+    from_official = Counter()
+    for (instrument_id, url), count in page_rows.items():
+        if (instrument_id, url) in official_pages:
+            from_official[instrument_id] += count
     participation, roles = Counter(), {}
     for (instrument_id, role), count in pairs.items():
         participation[instrument_id] += count

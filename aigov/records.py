@@ -429,6 +429,9 @@ def check_rules(rows, sources, tables) -> list[Problem]:
     # page is official, so the page must be one of the record's own sources.
     cited = {(row.get("instrument_id"), row.get("url")) for row in rows["citations"]}
     for name in ("participation", "figures"):
+        pages = set(zip(map(dict.get, rows[name], repeat("instrument_id")), map(dict.get, rows[name], repeat("source_url"))))
+        if not any(url for _, url in pages - cited):  # the usual case: no per-row loop
+            continue
         for row, src in zip(rows[name], sources[name]):
             if row.get("source_url") and (row.get("instrument_id"), row["source_url"]) not in cited:
                 add(src, "source_url", "this page is not in the record's 'sources:' list; add it there "

@@ -134,14 +134,13 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
              "| table | rows |", "|---|---|"]
     lines += [f"| {name} | {len(rows[name])} |" for name in TABLES]
     instruments = rows["instruments"]
-    official = {r["instrument_id"] for r in rows["citations"] if r.get("instrument_id") and r.get("official") == "true"}
-    official_direct = {r["instrument_id"] for r in rows["citations"]
-                       if r.get("instrument_id") and r.get("official") == "true" and r.get("copy") != "true"}
+    official_citations = [r for r in rows["citations"] if r.get("instrument_id") and r.get("official") == "true"]
+    official_pages = {(r["instrument_id"], r["url"]) for r in official_citations}
+    official = {instrument_id for instrument_id, _ in official_pages}
+    official_direct = {r["instrument_id"] for r in official_citations if r.get("copy") != "true"}
     # one C-level pass over the (large) participation table
     part = rows["participation"]
     pairs = Counter(zip(map(dict.get, part, repeat("instrument_id")), map(dict.get, part, repeat("role"))))
-    official_pages = {(r["instrument_id"], r["url"]) for r in rows["citations"]
-                      if r.get("instrument_id") and r.get("official") == "true"}
     page_rows = Counter(zip(map(dict.get, part, repeat("instrument_id")), map(dict.get, part, repeat("source_url"))))
     from_official = Counter()
     for (instrument_id, url), count in page_rows.items():

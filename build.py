@@ -7,6 +7,8 @@
     python build.py new TABLE ID     start a record from templates/TABLE.yaml
     python build.py new-state CODE   add a state actor from the ISO 3166 code list
     python build.py release      cut a release: dist/ zip with record-level changes, CHANGELOG entry
+    python build.py dist --out DIR   the release files of datapackage/: zip, SQLite, Parquet, xlsx
+    python build.py site --out DIR   a static website of datapackage/ (no server needed)
 
 Data flows load -> validate -> tabulate -> write. Every problem in every file
 is collected and printed as ``path:line:column: field: message``; when there is
@@ -22,6 +24,7 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
+SNAPSHOT_MANIFESTS = os.path.join(ROOT, "snapshots")  # committed manifests of pinned raw files
 
 
 def load(src_dir: str, cache_path: str | None = None):
@@ -70,12 +73,13 @@ def load(src_dir: str, cache_path: str | None = None):
 
 def validate(parsed, tables):
     """Tabulate and check everything. Returns (rows per table, problems)."""
-    from aigov import records
+    from aigov import derive, records, rules, snapshots
 
     rows, sources, problems = records.tabulate(parsed, tables)
+    registry = derive.derive(rows, sources)
     problems += records.check_cells(rows, sources, tables)
     problems += records.check_keys(rows, sources, tables)
-    problems += records.check_rules(rows, sources, tables)
+    problems += rules.check(rules.Context(rows, sources, tables, registry, snapshots.known_files(SNAPSHOT_MANIFESTS)))
     return rows, problems
 
 
@@ -138,10 +142,59 @@ def report(problems, stream=None) -> None:
           "nothing was written. Fix them and run `python build.py` again.", file=stream)
 
 
+def package_meta(schema_dir: str) -> dict | None:
+    """schemas/package.json, or None where it cannot be read."""
+    from aigov import package
+
+    try:
+        with open(os.path.join(schema_dir, package.PACKAGE_META), encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return None
+
+
+def release_command(args, tables, rows, pkg, generated) -> int:
+    """Cut a release: the zip with record-level changes, then the other formats beside it in dist/."""
+    from aigov import dist, release
+
+    pkg_dir = os.path.join(args.out, "datapackage")
+    if stale_outputs(pkg_dir, pkg, args.out, generated):
+        print("datapackage/ or docs/ are stale: run `python build.py`, commit, then release", file=sys.stderr)
+        return 1
+    status, message = release.release(
+        args.out, pkg, release.read_members(args.out), args.previous,
+        stamp=lambda date: stamp_release_date(args.schemas, args.out, tables, rows, date))
+    if status == 0:
+        dist.write(pkg_dir, os.path.join(args.out, "dist"), meta=package_meta(args.schemas), zip_file=False)
+    print(message, file=sys.stderr if status else sys.stdout)
+    return status
+
+
+def dist_command(args) -> int:
+    """The release files of a built package, for the version it carries (no tag, no CHANGELOG entry)."""
+    from aigov import dist, release
+
+    out = args.out or os.path.join(ROOT, "dist")
+    members = release.read_members(os.path.dirname(os.path.abspath(args.package)))
+    written = dist.write(args.package, out, members, meta=package_meta(args.schemas))
+    print(f"wrote {len(written)} files to {out}: " + ", ".join(os.path.basename(p) for p in written))
+    return 0
+
+
+def site_command(args) -> int:
+    """A static site of a built package."""
+    from aigov import site
+
+    out = args.out or os.path.join(ROOT, "site")
+    pages = site.write(args.package, out, meta=package_meta(args.schemas), root=os.path.dirname(os.path.abspath(args.package)))
+    print(f"wrote {pages} pages to {out}; open {os.path.join(out, 'index.html')}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split("\n\n", 1)[1])
-    parser.add_argument("command", nargs="?", choices=["build", "new", "new-state", "release"], default="build")
+    parser.add_argument("command", nargs="?", choices=["build", "new", "new-state", "release", "dist", "site"], default="build")
     parser.add_argument("args", nargs="*", help="TABLE ID for new; CODE for new-state")
     parser.add_argument("--check", action="store_true", help="fail if datapackage/ or docs/ differ from what the sources give")
     parser.add_argument("--fix", action="store_true", help="rewrite source files in canonical form, then build")
@@ -149,8 +202,16 @@ def main(argv=None) -> int:
     parser.add_argument("--schemas", default=os.path.join(ROOT, "schemas"), help="folder of Table Schemas (default: schemas/)")
     parser.add_argument("--previous", help="with release: folder of the previous release's datapackage/ (default: its git tag)")
     parser.add_argument("--no-cache", action="store_true", help="parse every file again (ignore .cache/)")
-    parser.add_argument("--out", default=ROOT, help="folder that holds datapackage/ and docs/ (default: this repository)")
+    parser.add_argument("--out", help="folder that holds datapackage/ and docs/ (default: this repository); "
+                        "with dist or site: the folder to write (default: dist/ or site/)")
+    parser.add_argument("--package", default=os.path.join(ROOT, "datapackage"),
+                        help="with dist or site: the datapackage/ folder to read (default: this repository's)")
     args = parser.parse_args(argv)
+    if args.command == "dist":
+        return dist_command(args)
+    if args.command == "site":
+        return site_command(args)
+    args.out = args.out or ROOT
 
     from aigov import schema
 
@@ -192,22 +253,7 @@ def main(argv=None) -> int:
     pkg_dir = os.path.join(args.out, "datapackage")
     counts = ", ".join(f"{len(rows[n])} {n}" for n in schema.TABLES)
     if args.command == "release":
-        from aigov import release
-
-        if stale_outputs(pkg_dir, pkg, args.out, generated):
-            print("datapackage/ or docs/ are stale: run `python build.py`, commit, then release", file=sys.stderr)
-            return 1
-        members = {}
-        for name in ("README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE-DATA"):
-            path = os.path.join(args.out, name)
-            if os.path.exists(path):
-                with open(path, "rb") as fh:
-                    members[name] = fh.read()
-        status, message = release.release(
-            args.out, pkg, members, args.previous,
-            stamp=lambda date: stamp_release_date(args.schemas, args.out, tables, rows, date))
-        print(message, file=sys.stderr if status else sys.stdout)
-        return status
+        return release_command(args, tables, rows, pkg, generated)
 
     if args.check:
         from aigov import release

@@ -2,7 +2,8 @@
 
 Data flows: ``read_sources`` (YAML files) -> ``tabulate`` (rows per table, each
 cell still the contributor's text, each row remembering where it came from)
--> ``check_cells`` / ``check_keys`` / ``check_rules`` (collect every problem).
+-> ``derive`` (issuer and evidence rows) -> ``check_cells`` / ``check_keys`` /
+``rules.check`` (collect every problem).
 
 Cells are checked here, in plain Python driven by the Table Schemas, instead
 of by calling frictionless per row: it is ~50x faster, so a contributor's
@@ -153,6 +154,9 @@ def tabulate(parsed: list[tuple[str, str, dict, dict]], tables: dict[str, Table]
 def _child_rows(child, table, parent_table, parent_id, items, parent_src, rows, sources, problems):
     allowed = yaml_fields(child, table)
     parent_column = child.parents[parent_table]
+    if child.scalar:
+        _scalar_rows(child, parent_column, parent_id, items, parent_src, rows, sources, problems)
+        return
     for index, item in enumerate(items):
         trail = (child.key, index)
         src = Source(parent_src.path, parent_src.marks, trail)
@@ -170,6 +174,11 @@ def _child_rows(child, table, parent_table, parent_id, items, parent_src, rows, 
                 problems.append(problem(src, key, _unknown(key, allowed, child.name)))
             elif child.group and key == child.group[0]:
                 group_values = value
+            elif key in child.extras:
+                if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                    base["_" + key] = value
+                else:
+                    problems.append(problem(src, key, f"expected a list of field names, e.g. {key}: [date, symbol]"))
             elif isinstance(value, str):
                 base[key] = value
             else:
@@ -193,6 +202,17 @@ def _child_rows(child, table, parent_table, parent_id, items, parent_src, rows, 
             row[column] = value
             rows[child.name].append(row)
             sources[child.name].append(Source(src.path, src.marks, trail, {column: (key, position)}))
+
+
+def _scalar_rows(child, parent_column, parent_id, items, parent_src, rows, sources, problems):
+    """A list of plain values (``official_hosts: [un.org, ...]``): one row per value."""
+    for index, value in enumerate(items):
+        src = Source(parent_src.path, parent_src.marks, (child.key, index), {child.scalar: ()})
+        if not isinstance(value, str):
+            problems.append(problem(src, None, f"expected a single value, got a {_kind(value)}"))
+            continue
+        rows[child.name].append({parent_column: parent_id, child.scalar: value})
+        sources[child.name].append(src)
 
 
 def _kind(value) -> str:
@@ -381,69 +401,4 @@ def _suggest(value, known) -> str:
 
 
 # ----------------------------------------------------- rules across fields
-
-
-def check_rules(rows, sources, tables) -> list[Problem]:
-    """Rules that tie fields of one record together (a Table Schema cannot say them)."""
-    problems = []
-
-    def add(src, column, message, label=None):
-        problems.append(problem(src, column, message, label))
-
-    for name in FILE_TABLES:
-        table = tables[name]
-        for row, src in zip(rows[name], sources[name]):
-            for f in table.fields:  # text -> text_official companions
-                companion = f.name + "_official"
-                if companion in table.by_name:
-                    if f.name in row and companion not in row:
-                        add(src, f.name, f"missing '{companion}': say true if an official source gives this text, false if it is a translation", companion)
-                    if companion in row and f.name not in row:
-                        add(src, companion, f"'{companion}' is given but '{f.name}' is not; remove it or add {f.name}")
-            if name == "instruments":
-                if ("date" in row) != ("date_type" in row):
-                    add(src, "date" if "date" in row else "date_type", "give 'date' and 'date_type' together: the date type says what the date is (adopted, published, ...)")
-                votes = [c for c in ("votes_yes", "votes_no", "votes_abstain") if c in row]
-                if votes and row.get("adoption") != "recorded-vote":
-                    add(src, votes[0], "vote counts are only for instruments with adoption: recorded-vote")
-                if row.get("adoption") == "recorded-vote" and len(votes) < 3:
-                    add(src, "adoption", "a recorded vote needs votes_yes, votes_no and votes_abstain")
-            elif name == "actors":
-                if row.get("kind") == "state":
-                    if "iso3" not in row:
-                        add(src, "kind", "a state needs its iso3 code (ISO 3166-1 alpha-3)", "iso3")
-                    elif row.get("id") and row["id"] != row["iso3"].lower():
-                        add(src, "id", f"a state's id is its lowercase ISO code (got {_show(row['id'])}, expected {_show(row['iso3'].lower())})")
-                elif "iso3" in row:
-                    add(src, "iso3", "only states have an iso3 code; remove it or set kind: state")
-            elif name == "events":
-                if row.get("start_date") and row.get("end_date") and _DATE_RE.fullmatch(row["start_date"]) and row["end_date"] < row["start_date"]:
-                    add(src, "end_date", f"ends before it starts (start_date {row['start_date']}, end_date {row['end_date']})")
-
-    official = {row["instrument_id"] for row in rows["citations"] if row.get("instrument_id") and row.get("official") == "true"}
-    for row, src in zip(rows["instruments"], sources["instruments"]):
-        if row.get("id") and row["id"] not in official:
-            add(src, None, "needs at least one source with official: true (the issuer's own page or document)", "sources")
-
-    # A participation row or figure cites a page; readers join it to `citations` to learn whether that
-    # page is official, so the page must be one of the record's own sources.
-    cited = {(row.get("instrument_id"), row.get("url")) for row in rows["citations"]}
-    for name in ("participation", "figures"):
-        pages = set(zip(map(dict.get, rows[name], repeat("instrument_id")), map(dict.get, rows[name], repeat("source_url"))))
-        if not any(url for _, url in pages - cited):  # the usual case: no per-row loop
-            continue
-        for row, src in zip(rows[name], sources[name]):
-            if row.get("source_url") and (row.get("instrument_id"), row["source_url"]) not in cited:
-                add(src, "source_url", "this page is not in the record's 'sources:' list; add it there "
-                    "(title, publisher, accessed, official) so readers can tell whether it is official")
-
-    targets = ("instrument_id", "event_id", "actor_id", "system_id")
-    for row, src in zip(rows["mentions"], sources["mentions"]):
-        given = [t for t in targets if t in row]
-        if len(given) != 1:
-            add(src, None, f"give exactly one of {', '.join(targets)} (got {len(given)})")
-        if row.get("agreement") in ("differs", "partly-differs") and "discrepancy" not in row:
-            add(src, "agreement", "say in 'discrepancy' what the official record says instead", f"{_label(src, None)}.discrepancy")
-        if row.get("agreement") == "agrees" and "discrepancy" in row:
-            add(src, "discrepancy", "a discrepancy is only for agreement: differs, partly-differs or unverified")
-    return problems
+# The rules live in aigov/rules.py, one small named function each.

@@ -193,6 +193,33 @@ def package_from_dir(folder: str) -> dict[str, bytes]:
     return files
 
 
+# Repository files shipped beside datapackage/ in the zip.
+ZIP_MEMBERS = ("README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE-DATA")
+
+
+def read_members(root: str) -> dict[str, bytes]:
+    """The ZIP_MEMBERS that exist under ``root``, as name -> bytes."""
+    members = {}
+    for name in ZIP_MEMBERS:
+        path = os.path.join(root, name)
+        if os.path.exists(path):
+            with open(path, "rb") as fh:
+                members[name] = fh.read()
+    return members
+
+
+def package_zip(folder: str, version: str, pkg: dict[str, bytes], members: dict[str, bytes]) -> str:
+    """Write ``<folder>/global-ai-governance-<version>.zip``: the package files under
+    datapackage/ and ``members`` (README, CHANGELOG…) beside it. Returns its path.
+    Both `build.py release` and `build.py dist` make their zip with this."""
+    zipped = {f"datapackage/{k}": v for k, v in pkg.items()}
+    zipped.update(members)
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"global-ai-governance-{version}.zip")
+    write_zip(path, version, zipped)
+    return path
+
+
 def write_zip(path: str, version: str, members: dict[str, bytes]) -> None:
     """A reproducible zip: sorted entries, fixed timestamps."""
     top = f"global-ai-governance-{version}"
@@ -266,9 +293,7 @@ def release(root: str, pkg: dict[str, bytes], members: dict[str, bytes], previou
     text = changelog_entry(text, version, date, summary(rows))
     with open(changelog, "w", encoding="utf-8") as fh:
         fh.write(text)
-    zipped = {f"datapackage/{k}": v for k, v in pkg.items()}
-    zipped.update(members)
-    zipped["CHANGELOG.md"] = text.encode("utf-8")  # with this release's entry
-    zipped["changes.csv"] = changes_csv(rows)
-    write_zip(os.path.join(dist, f"global-ai-governance-{version}.zip"), version, zipped)
+    members = {**members, "CHANGELOG.md": text.encode("utf-8"),  # with this release's entry
+               "changes.csv": changes_csv(rows)}
+    package_zip(dist, version, pkg, members)
     return 0, f"released {version}: dist/global-ai-governance-{version}.zip ({len(rows)} record-level changes); tag it v{version}"

@@ -31,10 +31,16 @@ class ChildTable:
     seq: bool = False  # rows numbered by list position, from 1
     group: tuple[str, str] | None = None  # (YAML list key, column) expanded one row per element
     derived_id: str | None = None  # column filled with "<table>/<id>/<seq>"
+    scalar: str | None = None  # the YAML list holds plain values, each one row with this column
+    extras: tuple = ()  # YAML-only list keys of an item, kept on the row as "_<key>" (not columns)
 
 
 CHILD_TABLES = [
+    ChildTable("publishers", "official_hosts", {"actors": "actor_id"}, scalar="address"),
+    ChildTable("titles", "titles", {"instruments": "instrument_id"}),
+    ChildTable("subjects", "unbis_subjects", {"instruments": "instrument_id"}, scalar="subject"),
     ChildTable("participation", "participation", {"instruments": "instrument_id"}, group=("actor_ids", "actor_id")),
+    ChildTable("participation_lists", "lists", {"instruments": "instrument_id"}),
     ChildTable("relations", "relations", {"instruments": "instrument_id"}),
     ChildTable("figures", "figures", {"instruments": "instrument_id"}, seq=True),
     ChildTable("mentions", "mentions", {"articles": "article_id"}, seq=True),
@@ -45,10 +51,14 @@ CHILD_TABLES = [
          "systems": "system_id", "articles": "article_id"},
         seq=True,
         derived_id="citation_id",
+        extras=("supports",),
     ),
 ]
 
-TABLES = FILE_TABLES + [c.name for c in CHILD_TABLES]
+# Tables the build derives from the others (no YAML of their own).
+DERIVED_TABLES = ["evidence"]
+
+TABLES = FILE_TABLES + [c.name for c in CHILD_TABLES] + DERIVED_TABLES
 
 # Keys that only guide this build; stripped from the published descriptor so
 # that other readers (frictionless-py, R frictionless) see a plain Table Schema.
@@ -67,6 +77,8 @@ class Field:
     maximum: float | None
     check: str | None  # x-check: iso3166-alpha3 | bcp47
     multiline: bool
+    fact: bool = False  # x-fact: a filled value needs a source that supports it (evidence)
+    fact_when: str | None = None  # x-fact-when: ... only when this boolean companion is true
     true_values: tuple = ("true",)
     false_values: tuple = ("false",)
     spec: dict = field(default_factory=dict, repr=False)
@@ -107,6 +119,8 @@ def _field(spec: dict) -> Field:
         maximum=cons.get("maximum"),
         check=spec.get("x-check"),
         multiline=bool(spec.get("x-multiline")),
+        fact=bool(spec.get("x-fact")),
+        fact_when=spec.get("x-fact-when"),
         true_values=tuple(spec.get("trueValues", ["true"])),
         false_values=tuple(spec.get("falseValues", ["false"])),
         spec=spec,
@@ -155,4 +169,6 @@ def yaml_fields(child: ChildTable, table: Table) -> list[str]:
     if child.group:
         key, column = child.group
         names = [key if n == column else n for n in names]
-    return names
+    if child.key == "participation":
+        names.remove("derived")  # only the build derives rows
+    return names + list(child.extras)

@@ -1,0 +1,156 @@
+"""Rows the build derives from what contributors wrote: issuer participation and evidence.
+
+Runs after ``records.tabulate`` and before the checks, so derived rows are
+checked like any other. Nothing here reads a file.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from .records import Source
+
+PARENT_COLUMNS = {"instrument_id": "instruments", "actor_id": "actors", "event_id": "events",
+                  "system_id": "systems", "article_id": "articles"}
+
+
+# ------------------------------------------------------------- publishers
+
+
+def address_parts(url: str) -> tuple[str, str]:
+    """(lowercased host, path) of a web address."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return "", ""
+    return host, parts.path
+
+
+class Registry:
+    """The official-publisher registry: addresses (host or host/path-prefix) -> actor id."""
+
+    def __init__(self, publisher_rows):
+        self.by_host: dict[str, list[tuple[str, str]]] = {}
+        for row in publisher_rows:
+            address = row.get("address") or ""
+            host, _, prefix = address.partition("/")
+            self.by_host.setdefault(host, []).append(("/" + prefix if prefix else "", row.get("actor_id")))
+        self._memo: dict[str, str | None] = {}
+
+    def publisher(self, url: str) -> str | None:
+        """The actor registered for this address, or None. A host covers its subdomains;
+        a path prefix covers the folder it names (github.com/UNxml covers /UNxml/…)."""
+        if url in self._memo:
+            return self._memo[url]
+        host, path = address_parts(url)
+        found = None
+        labels = host.split(".")
+        for i in range(len(labels) - 1):
+            for prefix, actor in self.by_host.get(".".join(labels[i:]), ()):
+                if not prefix or path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+                    found = actor
+                    break
+            if found:
+                break
+        self._memo[url] = found
+        return found
+
+
+def backing(citation: dict, registry: Registry) -> str:
+    """official / official-copy / secondary, as the evidence table says."""
+    if citation.get("official") == "true":
+        return "official"
+    if citation.get("copy") == "true" and citation.get("copy_of") and registry.publisher(citation["copy_of"]):
+        return "official-copy"
+    return "secondary"
+
+
+# ------------------------------------------------------------- issuer rows
+
+
+def issuer_rows(rows, sources) -> None:
+    """One participation row (role issuer, derived) per instrument with an issuer_id.
+
+    ``issuer_id`` is the one place a single issuer is written; jointly issued
+    instruments list their issuers in participation instead (see rules).
+    """
+    supporting = {}
+    for cit in rows["citations"]:
+        if "issuer_id" in cit.get("_supports", ()) and cit.get("instrument_id"):
+            supporting.setdefault(cit["instrument_id"], cit.get("url"))
+    for row, src in zip(rows["instruments"], sources["instruments"]):
+        issuer, record_id = row.get("issuer_id"), row.get("id")
+        if not issuer or not record_id:
+            continue
+        derived = {"instrument_id": record_id, "actor_id": issuer, "role": "issuer", "derived": "true"}
+        if row.get("date") and row.get("date_type") in ("adopted", "published", "signed", "launched", "announced"):
+            derived["date"] = row["date"]
+        if supporting.get(record_id):
+            derived["source_url"] = supporting[record_id]
+        rows["participation"].append(derived)
+        sources["participation"].append(Source(src.path, src.marks, (), {"actor_id": ("issuer_id",), "role": ("issuer_id",)}))
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def evidence_rows(rows, sources, registry: Registry) -> None:
+    """The evidence table: one row per (record, fact, citation)."""
+    by_record: dict[tuple[str, str], list[dict]] = {}
+    for cit in rows["citations"]:
+        for column, table in PARENT_COLUMNS.items():
+            if cit.get(column):
+                by_record.setdefault((table, cit[column]), []).append(cit)
+                break
+    out, where, seen = rows["evidence"], sources["evidence"], set()
+
+    def add(table, record_id, fact, cit, src):
+        key = (table, record_id, fact, cit["citation_id"])
+        if key in seen or not cit.get("citation_id"):
+            return
+        seen.add(key)
+        row = {"record_table": table, "record_id": record_id, "fact": fact,
+               "citation_id": cit["citation_id"], "backing": backing(cit, registry)}
+        if cit.get("quote"):
+            row["quote"] = cit["quote"]
+        out.append(row)
+        where.append(src)
+
+    for (table, record_id), cits in by_record.items():
+        for cit, src in ((c, None) for c in cits):
+            for fact in cit.get("_supports", ()):
+                add(table, record_id, fact, cit, src)
+    # A source whose address is the record's url shows that url.
+    for table in PARENT_COLUMNS.values():
+        for row, src in zip(rows[table], sources[table]):
+            url = row.get("url")
+            if not url:
+                continue
+            for cit in by_record.get((table, row.get("id")), ()):
+                if cit.get("url") == url or cit.get("copy_of") == url:
+                    add(table, row["id"], "url", cit, src)
+    # Child rows cite their page by source_url.
+    for child, fact_of in (("participation", lambda r: f"participation/{r.get('role')}"),
+                           ("titles", lambda r: f"titles/{r.get('language')}"),
+                           ("participation_lists", lambda r: f"lists/{r.get('role')}"),
+                           ("figures", lambda r: f"figures/{r.get('seq')}")):
+        for row, src in zip(rows[child], sources[child]):
+            url = row.get("source_url")
+            if not url:
+                continue
+            for cit in by_record.get(("instruments", row.get("instrument_id")), ()):
+                if cit.get("url") == url:
+                    add("instruments", row["instrument_id"], fact_of(row), cit, src)
+    # Sources of evidence rows point at the citation they come from (for messages).
+    cit_src = {c.get("citation_id"): s for c, s in zip(rows["citations"], sources["citations"])}
+    for i, src in enumerate(where):
+        if src is None:
+            where[i] = cit_src.get(out[i]["citation_id"])
+
+
+def derive(rows, sources) -> Registry:
+    registry = Registry(rows["publishers"])
+    issuer_rows(rows, sources)
+    evidence_rows(rows, sources, registry)
+    return registry

@@ -1,0 +1,324 @@
+"""Rules across fields and tables: what a Table Schema cannot say.
+
+Where do I add a rule? Here: write a function ``def my_rule(ctx)`` with a
+one-line docstring (shown to readers in the data dictionary) that yields
+``ctx.problem(src, column, message)`` for each violation, and add it to
+``RULES`` at the bottom. ``ctx.rows[table]`` and ``ctx.sources[table]`` are
+parallel lists (a row's cells are its text; its Source knows file and line).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import repeat
+
+from .derive import PARENT_COLUMNS, Registry, address_parts
+from .records import _DATE_RE, _label, _show, problem
+from .schema import FILE_TABLES, Table
+
+NOTE_LIMIT = 1000
+ROLE_COUNTS = {"voted-yes": "votes_yes", "voted-no": "votes_no", "abstained": "votes_abstain"}
+
+
+@dataclass
+class Context:
+    rows: dict
+    sources: dict
+    tables: dict[str, Table]
+    registry: Registry
+    snapshots: set | None = None  # "<snapshot>/<path>" keys of committed manifests
+    _cache: dict = field(default_factory=dict)
+
+    problem = staticmethod(problem)
+
+    def records(self, table):
+        return zip(self.rows[table], self.sources[table])
+
+
+# ------------------------------------------------------------------ records
+
+
+def official_companions(ctx):
+    """A text with an _official companion says whether it is official, and the companion needs the text."""
+    for name in FILE_TABLES:
+        table = ctx.tables[name]
+        pairs = [(f.name, f.name + "_official") for f in table.fields if f.name + "_official" in table.by_name]
+        for row, src in ctx.records(name):
+            for text, companion in pairs:
+                if text in row and companion not in row:
+                    yield problem(src, text, f"missing '{companion}': say true if an official source gives this text, false if it is a translation", companion)
+                if companion in row and text not in row:
+                    yield problem(src, companion, f"'{companion}' is given but '{text}' is not; remove it or add {text}")
+
+
+def date_has_type(ctx):
+    """An instrument's date and date_type come together."""
+    for row, src in ctx.records("instruments"):
+        if ("date" in row) != ("date_type" in row):
+            yield problem(src, "date" if "date" in row else "date_type", "give 'date' and 'date_type' together: the date type says what the date is (adopted, published, ...)")
+
+
+def tallies_need_recorded_vote(ctx):
+    """Vote tallies are given exactly for instruments adopted by recorded vote."""
+    for row, src in ctx.records("instruments"):
+        votes = [c for c in ("votes_yes", "votes_no", "votes_abstain") if c in row]
+        if votes and row.get("adoption") != "recorded-vote":
+            yield problem(src, votes[0], "vote counts are only for instruments with adoption: recorded-vote")
+        if row.get("adoption") == "recorded-vote" and len(votes) < 3:
+            yield problem(src, "adoption", "a recorded vote needs votes_yes, votes_no and votes_abstain")
+
+
+def state_codes(ctx):
+    """A state has an iso3 code and its id is that code in lowercase; only states have one."""
+    for row, src in ctx.records("actors"):
+        if row.get("kind") == "state":
+            if "iso3" not in row:
+                yield problem(src, "kind", "a state needs its iso3 code (ISO 3166-1 alpha-3)", "iso3")
+            elif row.get("id") and row["id"] != row["iso3"].lower():
+                yield problem(src, "id", f"a state's id is its lowercase ISO code (got {_show(row['id'])}, expected {_show(row['iso3'].lower())})")
+        elif "iso3" in row:
+            yield problem(src, "iso3", "only states have an iso3 code; remove it or set kind: state")
+
+
+def event_dates_ordered(ctx):
+    """An event does not end before it starts."""
+    for row, src in ctx.records("events"):
+        start, end = row.get("start_date"), row.get("end_date")
+        if start and end and _DATE_RE.fullmatch(start) and end < start:
+            yield problem(src, "end_date", f"ends before it starts (start_date {start}, end_date {end})")
+
+
+def notes_are_short(ctx):
+    """A note is for readers: at most 1,000 characters; research history goes to docs/research-notes/."""
+    for name in ctx.tables:
+        if "note" not in ctx.tables[name].by_name:
+            continue
+        for row, src in ctx.records(name):
+            note = row.get("note")
+            if note and len(note) > NOTE_LIMIT and not row.get("derived"):
+                yield problem(src, "note", f"is {len(note)} characters long; a note says in a few sentences what is uncertain and why (at most {NOTE_LIMIT}). Move the research history to docs/research-notes/")
+
+
+# ------------------------------------------------------------- sources
+
+
+def instrument_has_official_source(ctx):
+    """Every instrument has a source that is official, or a verbatim copy of an official address."""
+    backed = {row["record_id"] for row in ctx.rows["evidence"] if row["record_table"] == "instruments" and row["backing"] != "secondary"}
+    backed |= {row["instrument_id"] for row in ctx.rows["citations"] if row.get("instrument_id") and row.get("official") == "true"}
+    for row, src in ctx.records("instruments"):
+        if row.get("id") and row["id"] not in backed:
+            yield problem(src, None, "needs at least one source with official: true (the issuer's own page or document), or a verbatim copy of one (copy: true, copy_of: its official address)", "sources")
+
+
+def official_on_registered_host(ctx):
+    """official: true only on an address in the publisher registry (an actor's official_hosts)."""
+    for row, src in ctx.records("citations"):
+        if row.get("official") == "true" and row.get("url") and ctx.registry.publisher(row["url"]) is None:
+            host, _ = address_parts(row["url"])
+            yield problem(src, "official", f"{host or row['url']} is not a registered official publisher, so this source cannot be official. "
+                          f"If the body that owns the fact publishes there, add '{host}' to the official_hosts list of that actor "
+                          "(sources/actors/<id>.yaml); if it is a reprint, blog, personal page or upload, set official: false "
+                          "(and copy: true with copy_of if it reproduces an official document word for word)")
+
+
+def copies_name_the_original(ctx):
+    """A verbatim copy (copy: true) names the official address it reproduces in copy_of, and is not official itself."""
+    for row, src in ctx.records("citations"):
+        if row.get("copy") == "true":
+            if not row.get("copy_of"):
+                yield problem(src, "copy", "a verbatim copy needs copy_of: the official address of the document it reproduces", f"{_label(src, None)}.copy_of")
+            if row.get("official") == "true":
+                yield problem(src, "official", "a copy hosted by someone else is not official itself; set official: false (it counts as official backing through copy_of)")
+        elif row.get("copy_of"):
+            yield problem(src, "copy_of", "copy_of is only for verbatim copies; add copy: true or remove copy_of")
+
+
+def snapshots_are_pinned(ctx):
+    """A snapshot source names a file listed in a committed snapshot manifest (snapshots/*.tsv)."""
+    if ctx.snapshots is None:
+        return
+    for row, src in ctx.records("citations"):
+        if row.get("snapshot") and row["snapshot"] not in ctx.snapshots:
+            yield problem(src, "snapshot", f"{_show(row['snapshot'])} is not listed in any snapshots/<name>.tsv manifest")
+
+
+def supports_names_facts(ctx):
+    """A source's supports: list names fact fields of its own record that are filled."""
+    filled = {}
+    for name in FILE_TABLES:
+        facts = {f.name for f in ctx.tables[name].fields if f.fact} | ({"issuer_id"} if name == "instruments" else set())
+        for row in ctx.rows[name]:
+            filled[(name, row.get("id"))] = (facts, row)
+    for row, src in ctx.records("citations"):
+        supports = row.get("_supports")
+        if not supports:
+            continue
+        table, record_id = next(((t, row[c]) for c, t in PARENT_COLUMNS.items() if row.get(c)), (None, None))
+        facts, record = filled.get((table, record_id), (set(), {}))
+        for position, fact in enumerate(supports):
+            where = src.marks.get(src.trail + ("supports", position)) or src.where("supports")
+            label = f"{_label(src, None)}.supports.{position}"
+            if fact not in facts:
+                yield problem_at(src, where, label, f"{_show(fact)} is not a fact of {table} that sources support; use one of: {', '.join(sorted(facts))}")
+            elif fact not in record:
+                yield problem_at(src, where, label, f"the record has no {fact}; remove it from supports")
+
+
+def problem_at(src, where, label, message):
+    from .yamlio import Problem
+
+    return Problem(src.path, where[0], where[1], label, message)
+
+
+def facts_have_evidence(ctx):
+    """Every filled fact field (dates, symbols, official titles, url, tallies…) is supported by at least one source."""
+    supported = {(r["record_table"], r["record_id"], r["fact"]) for r in ctx.rows["evidence"]}
+    for name in FILE_TABLES:
+        table = ctx.tables[name]
+        facts = [f for f in table.fields if f.fact]
+        for row, src in ctx.records(name):
+            for f in facts:
+                if f.name not in row or (f.fact_when and row.get(f.fact_when) != "true"):
+                    continue
+                if (name, row.get("id"), f.name) not in supported:
+                    yield problem(src, f.name, f"no source supports this {f.name}: add '{f.name}' to the supports: list of the source that shows it "
+                                  "(e.g. supports: [date, symbol]), or remove the value and say in note why it is unknown")
+
+
+def cited_pages_are_sources(ctx):
+    """A participation group, title, list or figure cites a page (source_url) that is among the record's sources."""
+    cited = {(row.get("instrument_id"), row.get("url")) for row in ctx.rows["citations"]}
+    for name in ("participation", "figures", "titles", "participation_lists"):
+        pages = set(zip(map(dict.get, ctx.rows[name], repeat("instrument_id")), map(dict.get, ctx.rows[name], repeat("source_url"))))
+        if not any(url for _, url in pages - cited):  # the usual case: no per-row loop
+            continue
+        for row, src in ctx.records(name):
+            if row.get("source_url") and (row.get("instrument_id"), row["source_url"]) not in cited:
+                yield problem(src, "source_url", "this page is not in the record's 'sources:' list; add it there "
+                              "(title, publisher, accessed, official) so readers can tell whether it is official")
+
+
+# ---------------------------------------------------------- participation
+
+
+def participation_cites_a_page(ctx):
+    """A written participation group cites the page that shows it (source_url)."""
+    for row, src in ctx.records("participation"):
+        if not row.get("derived") and not row.get("source_url"):
+            yield problem(src, None, "missing required field 'source_url' (the page that shows this participation)", f"{_label(src, None)}.source_url")
+
+
+def issuer_in_one_place(ctx):
+    """A single issuer is written as issuer_id only; joint issuers (two or more) as participation rows with role issuer."""
+    written = {}
+    for row, src in ctx.records("participation"):
+        if row.get("role") == "issuer" and not row.get("derived"):
+            written.setdefault(row.get("instrument_id"), []).append((row, src))
+    with_issuer = {row.get("id") for row in ctx.rows["instruments"] if row.get("issuer_id")}
+    for instrument, entries in written.items():
+        if instrument in with_issuer:
+            for _, src in entries:
+                yield problem(src, "role", "the issuer is already given by issuer_id (the build adds its participation row); "
+                              "remove this row, or, if several actors issued it jointly, remove issuer_id and list them all here")
+        elif len(entries) == 1:
+            yield problem(entries[0][1], "role", "a single issuer is written as issuer_id at the top of the record; move it there")
+
+
+def lists_cover_roles(ctx):
+    """Every role with participation rows has a lists: entry saying whether the list is complete, partial or absent."""
+    declared = {(r.get("instrument_id"), r.get("role")) for r in ctx.rows["participation_lists"]}
+    reported = set()
+    for row, src in ctx.records("participation"):
+        key = (row.get("instrument_id"), row.get("role"))
+        # issuers are stated by the instrument itself, so their list is complete by construction
+        if row.get("derived") or row.get("role") == "issuer" or key in declared or key in reported:
+            continue
+        reported.add(key)
+        yield problem(src, "role", f"say how complete the {row.get('role')} list is: add under lists: an entry "
+                      f"{{role: {row.get('role')}, status: complete|partial|absent, as_of: 'YYYY-MM-DD', source_url: …}}")
+
+
+def lists_match_rows(ctx):
+    """A complete list has as many rows as the count its source states; an absent one has none."""
+    counts = {}
+    for row in ctx.rows["participation"]:
+        key = (row.get("instrument_id"), row.get("role"))
+        counts[key] = counts.get(key, 0) + 1
+    for row, src in ctx.records("participation_lists"):
+        have = counts.get((row.get("instrument_id"), row.get("role")), 0)
+        status, stated = row.get("status"), row.get("count")
+        if status == "complete" and stated and stated.isdigit() and int(stated) != have:
+            yield problem(src, "count", f"the list is marked complete but has {have} rows for {stated} stated; add the missing rows or mark it partial")
+        if status == "absent" and have:
+            yield problem(src, "status", f"marked absent but {have} rows are recorded; use partial or complete")
+        if status == "partial" and stated and stated.isdigit() and have >= int(stated):
+            yield problem(src, "status", f"marked partial but all {stated} are recorded; mark it complete")
+
+
+def tallies_equal_vote_rows(ctx):
+    """Where the vote lists are complete, each tally equals its number of rows."""
+    counts, complete = {}, set()
+    for row in ctx.rows["participation"]:
+        key = (row.get("instrument_id"), row.get("role"))
+        counts[key] = counts.get(key, 0) + 1
+    for row in ctx.rows["participation_lists"]:
+        if row.get("status") == "complete":
+            complete.add((row.get("instrument_id"), row.get("role")))
+    for row, src in ctx.records("instruments"):
+        for role, column in ROLE_COUNTS.items():
+            key = (row.get("id"), role)
+            if key in complete and row.get(column, "").isdigit() and int(row[column]) != counts.get(key, 0):
+                yield problem(src, column, f"{column} is {row[column]} but the complete {role} list has {counts.get(key, 0)} rows")
+
+
+# ---------------------------------------------------------------- mentions
+
+
+def mention_targets_one_record(ctx):
+    """A mention is about exactly one instrument, event, actor or system."""
+    targets = ("instrument_id", "event_id", "actor_id", "system_id")
+    for row, src in ctx.records("mentions"):
+        given = [t for t in targets if t in row]
+        if len(given) != 1:
+            yield problem(src, None, f"give exactly one of {', '.join(targets)} (got {len(given)})")
+
+
+def mention_discrepancy_explained(ctx):
+    """A mention that differs from the record says what the record says instead; one that agrees has no discrepancy."""
+    for row, src in ctx.records("mentions"):
+        if row.get("agreement") in ("differs", "partly-differs") and "discrepancy" not in row:
+            yield problem(src, "agreement", "say in 'discrepancy' what the official record says instead", f"{_label(src, None)}.discrepancy")
+        if row.get("agreement") == "agrees" and "discrepancy" in row:
+            yield problem(src, "discrepancy", "a discrepancy is only for agreement: differs, partly-differs or unverified")
+
+
+RULES = [
+    official_companions,
+    date_has_type,
+    tallies_need_recorded_vote,
+    state_codes,
+    event_dates_ordered,
+    notes_are_short,
+    instrument_has_official_source,
+    official_on_registered_host,
+    copies_name_the_original,
+    snapshots_are_pinned,
+    supports_names_facts,
+    facts_have_evidence,
+    cited_pages_are_sources,
+    participation_cites_a_page,
+    issuer_in_one_place,
+    lists_cover_roles,
+    lists_match_rows,
+    tallies_equal_vote_rows,
+    mention_targets_one_record,
+    mention_discrepancy_explained,
+]
+
+
+def check(ctx: Context) -> list:
+    problems = []
+    for rule in RULES:
+        problems.extend(rule(ctx))
+    return problems

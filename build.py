@@ -191,10 +191,29 @@ def site_command(args) -> int:
     return 0
 
 
+def import_un_command(args) -> int:
+    """Re-import the General Assembly's AI resolutions from the pinned UN snapshot."""
+    from aigov import snapshots
+    from aigov.importers import un_ga
+
+    folder = args.snapshots or os.path.join(ROOT, "..", "shared", "snapshots", un_ga.SNAPSHOT)
+    try:
+        changed = un_ga.run(ROOT, folder, args.sources, write=not args.check)
+    except (snapshots.SnapshotError, un_ga.ImportError_, OSError) as exc:
+        print(f"import-un: {exc}", file=sys.stderr)
+        return 1
+    if args.check:
+        for path in changed:
+            print(f"{os.path.relpath(path)}: differs from what the snapshot gives; run `python build.py import-un`", file=sys.stderr)
+        return 1 if changed else 0
+    print(f"import-un: {len(changed)} record files written" if changed else "import-un: records already match the snapshot")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split("\n\n", 1)[1])
-    parser.add_argument("command", nargs="?", choices=["build", "new", "new-state", "release", "dist", "site"], default="build")
+    parser.add_argument("command", nargs="?", choices=["build", "new", "new-state", "release", "dist", "site", "import-un"], default="build")
     parser.add_argument("args", nargs="*", help="TABLE ID for new; CODE for new-state")
     parser.add_argument("--check", action="store_true", help="fail if datapackage/ or docs/ differ from what the sources give")
     parser.add_argument("--fix", action="store_true", help="rewrite source files in canonical form, then build")
@@ -206,7 +225,10 @@ def main(argv=None) -> int:
                         "with dist or site: the folder to write (default: dist/ or site/)")
     parser.add_argument("--package", default=os.path.join(ROOT, "datapackage"),
                         help="with dist or site: the datapackage/ folder to read (default: this repository's)")
+    parser.add_argument("--snapshots", help="with import-un: the snapshot folder (default: ../shared/snapshots/<name>)")
     args = parser.parse_args(argv)
+    if args.command == "import-un":
+        return import_un_command(args)
     if args.command == "dist":
         return dist_command(args)
     if args.command == "site":

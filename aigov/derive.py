@@ -151,6 +151,9 @@ def evidence_rows(rows, sources, registry: Registry) -> None:
 
 def derive(rows, sources) -> Registry:
     registry = Registry(rows["publishers"])
+    for row in rows["participation"]:
+        if row.get("role") == "not-voting":  # by definition: membership minus the recorded-vote lists
+            row["derived"] = "true"
     issuer_rows(rows, sources)
     evidence_rows(rows, sources, registry)
     return registry

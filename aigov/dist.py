@@ -60,6 +60,9 @@ def _replace(path: str, write_to) -> str:
     os.close(fd)
     try:
         write_to(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file (mkstemp makes it private)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -228,6 +228,19 @@ def _fold(value: str, pad: str, width: int) -> str:
     return "\n".join(pad + line for line in lines)
 
 
+def _flow_list(head: str, items: list[str], pad: str, width: int = 100) -> str:
+    """A flow list of ids, wrapped at ``width`` columns (193 states fit in a few lines)."""
+    lines, current = [], head
+    for i, item in enumerate(items):
+        piece = item + (", " if i < len(items) - 1 else "]")
+        if len(current) + len(piece.rstrip()) > width and current.strip() not in ("", head.strip()):
+            lines.append(current.rstrip())
+            current = pad + "  "
+        current += piece
+    lines.append(current)
+    return "\n".join(lines)
+
+
 def dump(data: dict, key_order: dict[tuple, list[str]], indent: int = 0, trail: tuple = ()) -> str:
     """Canonical YAML for a record: keys in schema order, two-space indents,
     dates/codes/numbers quoted, lists of plain ids in flow style."""
@@ -241,10 +254,10 @@ def dump(data: dict, key_order: dict[tuple, list[str]], indent: int = 0, trail: 
             out.append(f"{pad}{key}:\n" + dump(value, key_order, indent + 2, trail))
         elif isinstance(value, list):
             if value and all(
-                isinstance(v, str) and re.fullmatch(r"[a-z0-9-]+", v) and not _YAML11_SPECIAL.fullmatch(v)
+                isinstance(v, str) and re.fullmatch(r"[a-z0-9_-]+", v) and not _YAML11_SPECIAL.fullmatch(v)
                 for v in value
             ):
-                out.append(f"{pad}{key}: [{', '.join(value)}]")
+                out.append(_flow_list(f"{pad}{key}: [", value, pad + "  "))
             else:
                 out.append(f"{pad}{key}:")
                 for item in value:

@@ -1,0 +1,1 @@
+"""Importers: pinned snapshots of official machine-readable files -> records in sources/."""

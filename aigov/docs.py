@@ -75,9 +75,22 @@ def data_dictionary(tables: dict[str, Table]) -> str:
                 allowed.append("IETF BCP 47 language tag")
             if f.type == "boolean":
                 allowed.append("`true`, `false`")
-            lines.append(f"| `{f.name}` | {f.type} | {'yes' if f.required else ''} | {'; '.join(allowed)} | {_cell(f.description)} |")
+            fact = " *Fact: a source must support it (`supports:`).*" if f.fact else ""
+            lines.append(f"| `{f.name}` | {f.type} | {'yes' if f.required else ''} | {'; '.join(allowed)} | {_cell(f.description)}{fact} |")
         lines.append("")
+    lines += rules_section()
     return "\n".join(lines)
+
+
+def rules_section() -> list[str]:
+    """The cross-field rules, named as in aigov/rules.py, so readers see every check beside the fields."""
+    from .rules import RULES
+
+    lines = ["## Rules across fields and tables", "",
+             "Besides each field's type and allowed values, the build checks these rules (one function each in",
+             "`aigov/rules.py`; add a rule there and list it in `RULES`).", ""]
+    lines += [f"- `{rule.__name__}`: {rule.__doc__.strip()}" for rule in RULES]
+    return lines + [""]
 
 
 def _property(f) -> dict:
@@ -177,6 +190,7 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
         n = participation.get(r["id"], 0)
         detail = ", ".join(f"{role} {count}" for role, count in sorted(roles.get(r["id"], {}).items()))
         lines.append(f"| `{r['id']}` | {r['kind']} | {n} | {from_official.get(r['id'], 0)} | {r.get('participant_count', '')} | {detail} |")
+    lines += evidence_coverage(tables, rows) + list_coverage(rows)
     mentions = rows["mentions"]
     lines += ["", "## Mentions", "", "| article | mentions | agrees | differs | partly-differs | unverified |", "|---|---|---|---|---|---|"]
     by_article = {}
@@ -186,6 +200,53 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
         mine = by_article.get(a["id"], Counter())
         lines.append(f"| `{a['id']}` | {sum(mine.values())} | {mine['agrees']} | {mine['differs']} | {mine['partly-differs']} | {mine['unverified']} |")
     return "\n".join(lines) + "\n"
+
+
+def evidence_coverage(tables: dict[str, Table], rows: dict) -> list[str]:
+    """Per table and fact field: how many filled values an official source backs."""
+    best = {}
+    rank = {"official": 0, "official-copy": 1, "secondary": 2}
+    for e in rows["evidence"]:
+        key = (e["record_table"], e["record_id"], e["fact"])
+        if key not in best or rank[e["backing"]] < rank[best[key]]:
+            best[key] = e["backing"]
+    lines = ["", "## Verification: what backs each fact", "",
+             "For every filled fact field, the best source that supports it (table `evidence`): an official page, a verbatim",
+             "copy of one (`official-copy`), or secondary sources only. The build refuses a filled fact with no source.", "",
+             "| table | field | filled | official | official copy | secondary only | none | official share |", "|---|---|---|---|---|---|---|---|"]
+    for name in FILE_TABLES:
+        for f in tables[name].fields:
+            if not f.fact:
+                continue
+            filled = [r for r in rows[name] if f.name in r and (not f.fact_when or r.get(f.fact_when) == "true")]
+            if not filled:
+                continue
+            kinds = Counter(best.get((name, r.get("id"), f.name), "none") for r in filled)
+            share = (kinds["official"] + kinds["official-copy"]) / len(filled)
+            lines.append(f"| {name} | `{f.name}` | {len(filled)} | {kinds['official']} | {kinds['official-copy']} | "
+                         f"{kinds['secondary']} | {kinds['none']} | {share:.0%} |")
+    groups = Counter()
+    for (table, _, fact), backing in best.items():
+        if "/" in fact:
+            groups[(fact.split("/")[0], backing)] += 1
+    lines += ["", "| list facts | official | official copy | secondary only |", "|---|---|---|---|"]
+    for kind in ("participation", "titles", "lists", "figures"):
+        lines.append(f"| {kind} | {groups[(kind, 'official')]} | {groups[(kind, 'official-copy')]} | {groups[(kind, 'secondary')]} |")
+    return lines
+
+
+def list_coverage(rows: dict) -> list[str]:
+    """Per instrument and role: is the participation list complete, partial or absent?"""
+    counts = Counter(zip(map(dict.get, rows["participation"], repeat("instrument_id")), map(dict.get, rows["participation"], repeat("role"))))
+    lines = ["", "## Participation lists: complete, partial or absent", "",
+             "A missing participation row means *unknown* unless the list for that role is `complete`.", "",
+             "| instrument | role | status | as of | rows | stated count |", "|---|---|---|---|---|---|"]
+    for r in sorted(rows["participation_lists"], key=lambda r: (r["instrument_id"], r["role"])):
+        lines.append(f"| `{r['instrument_id']}` | {r['role']} | {r['status']} | {r.get('as_of', '')} | "
+                     f"{counts.get((r['instrument_id'], r['role']), 0)} | {r.get('count', '')} |")
+    status = Counter(r["status"] for r in rows["participation_lists"])
+    lines += ["", f"{status['complete']} complete, {status['partial']} partial, {status['absent']} absent lists."]
+    return lines
 
 
 def citation(meta: dict) -> str:

@@ -77,3 +77,70 @@ def test_official_source_of_every_instrument(t):
     missing = set(t["instruments"]["id"]) - set(official.index)
     assert missing == set()
     assert official.str.match(r"https?://").all()
+
+
+# ----------------------------------------------------------- issue 11 questions
+
+VOTE_ROLES = ["voted-yes", "voted-no", "abstained", "not-voting"]
+
+
+@pytest.fixture(scope="module")
+def lists(built):
+    return read_table(built, "participation_lists")
+
+
+def test_how_every_member_state_voted_on_every_recorded_ai_vote(t):
+    i, p = t["instruments"], t["participation"]
+    recorded = i[i["adoption"] == "recorded-vote"]
+    assert len(recorded) >= 6
+    votes = p[p["role"].isin(VOTE_ROLES)].merge(recorded[["id", "symbol"]], left_on="instrument_id", right_on="id")
+    table = votes.pivot(index="actor_id", columns="symbol", values="role")
+    assert table.shape == (193, len(recorded))
+    assert table.notna().all().all()  # every member state has a cell in every vote
+    # counts per column equal the tallies
+    for _, row in recorded.iterrows():
+        column = table[row["symbol"]]
+        assert (column == "voted-yes").sum() == row["votes_yes"]
+        assert (column == "voted-no").sum() == row["votes_no"]
+        assert (column == "abstained").sum() == row["votes_abstain"]
+    # spot checks read off the UN's own lists for A/RES/78/241
+    assert table.loc["rus", "A/RES/78/241"] == "voted-no"
+    assert table.loc["chn", "A/RES/78/241"] == "abstained"
+    assert table.loc["afg", "A/RES/78/241"] == "not-voting"
+
+
+def sponsors_of(t, instrument):
+    p = t["participation"]
+    return set(p[(p["instrument_id"] == instrument) & p["role"].isin(["sponsor", "additional-sponsor"])]["actor_id"])
+
+
+def test_states_that_sponsored_78_265_but_not_78_311_and_the_reverse(t, lists):
+    for instrument in ("unga-res-78-265", "unga-res-78-311"):
+        mine = lists[(lists["instrument_id"] == instrument) & lists["role"].isin(["sponsor", "additional-sponsor"])]
+        assert set(mine["status"]) == {"complete"}  # so an absent row means "did not sponsor"
+    a, b = sponsors_of(t, "unga-res-78-265"), sponsors_of(t, "unga-res-78-311")
+    assert len(a) == 123 and len(b) == 143
+    only_a, only_b = a - b, b - a
+    assert "usa" in a and "usa" in b  # the US joined 78/311 (additional sponsor)
+    assert "chn" in a and "chn" in b
+    assert not (only_a & b) and not (only_b & a)
+    assert "arg" in only_a  # Argentina: sponsor of 78/265, on neither list of 78/311
+    assert "cub" in only_b  # Cuba: sponsor of 78/311, on neither list of 78/265
+
+
+def test_signed_bletchley_but_not_paris_says_unknown_where_the_list_is_partial(t, lists):
+    p = t["participation"]
+    bletchley = set(p[(p["instrument_id"] == "bletchley-declaration") & p["role"].isin(["signatory", "endorser"])]["actor_id"])
+    status = lists[(lists["instrument_id"] == "bletchley-declaration") & lists["role"].isin(["signatory", "endorser"])]["status"]
+    assert len(bletchley) == 30 and set(status) == {"complete"}  # 29 on 1-2 November 2023, New Zealand in 2024
+    paris = set(p[(p["instrument_id"] == "paris-statement-inclusive-sustainable-ai") & (p["role"] == "signatory")]["actor_id"])
+    paris_lists = lists[(lists["instrument_id"] == "paris-statement-inclusive-sustainable-ai") & (lists["role"] == "signatory")]
+    paris_complete = len(paris_lists) > 0 and (paris_lists["status"] == "complete").all()
+    declined = set(p[(p["instrument_id"] == "paris-statement-inclusive-sustainable-ai") & (p["role"] == "declined-to-sign")]["actor_id"])
+    answer = {s: "signed" if s in paris else "declined" if s in declined else "did not sign" if paris_complete else "unknown"
+              for s in bletchley}
+    assert answer["fra"] == "signed"
+    if not paris_complete:
+        assert "did not sign" not in answer.values()
+        assert answer["jpn"] == "unknown"
+    assert answer["usa"] == answer["gbr"] == "declined"  # both declined to sign in Paris

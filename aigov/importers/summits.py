@@ -1,0 +1,331 @@
+"""Participant and signatory lists of AI summit documents, from browser prints (PDF).
+
+    python build.py import-summits [--snapshots DIR]
+
+Steps, each small (the owid/etl pattern, see ../shared/design/importers.md):
+
+1. snapshot: the prints in DIR must match snapshots/summit-pages.tsv byte for byte
+   (``aigov.snapshots.verified``); a file whose sha256 differs is refused.
+2. read: pypdf gives each print's text; every list is cut out between a start and an
+   end marker written in DOCUMENTS below, and the page's title, address and date are
+   checked to be printed where DOCUMENTS says they are.
+3. harmonise: each printed name becomes an actor id through crosswalks/summit-names.json
+   (name as printed -> actor id). Nothing is fuzzy-matched; an unmapped name stops the import.
+4. write: the lists are merged into sources/instruments/<id>.yaml.
+
+Ownership. These instrument records are written by hand, so the importer merges into
+them instead of writing files of its own (a separate generated file per instrument would
+split one record in two for contributors). What the importer owns is plain to see: a
+`sources:` entry whose `snapshot:` is summit-pages/<file>, and every participation group
+and `lists:` entry whose `source_url` is the address of a print. A re-import replaces
+exactly those. Hand-written participation rows for an actor and role that an imported
+list now covers are dropped (the official list wins); every other hand-written line stays.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import sys
+
+from .. import canonical, schema, snapshots, yamlio
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MANIFEST = os.path.join(ROOT, "snapshots", "summit-pages.tsv")
+CROSSWALK = os.path.join(ROOT, "crosswalks", "summit-names.json")
+SOURCES = os.path.join(ROOT, "sources")
+DEFAULT_SNAPSHOTS = os.path.join(os.path.dirname(ROOT), "shared", "snapshots", "summit-pages")
+ACCESSED = "2026-11-29"  # the day the prints were copied and read (snapshots/summit-pages.tsv)
+PRINT_NOTE = " (browser print in a personal GitHub repository)"
+
+# One entry per print that has a list. Markers are exact text of the print; line breaks in
+# the print may fall anywhere between their words. A list is cut:
+#   lines    - one name per line between the markers
+#   sentence - names separated by commas in running text ("A, B, and C")
+#   numbered - "1. A 24. B ..." in columns; the numbers must run 1..N without a gap
+# `printed` are texts the print must contain: its title, its date and, where the print
+# shows it, the official address it copies.
+DOCUMENTS = {
+    "2023-bletchley-declaration.pdf": {
+        "instrument": "bletchley-declaration",
+        "title": "The Bletchley Declaration by Countries Attending the AI Safety Summit, 1-2 November 2023",
+        "publisher": "GOV.UK: Prime Minister's Office, Foreign, Commonwealth & Development Office, "
+                     "Department for Science, Innovation & Technology",
+        "copy_of": "https://www.gov.uk/government/publications/ai-safety-summit-2023-the-bletchley-declaration/"
+                   "the-bletchley-declaration-by-countries-attending-the-ai-safety-summit-1-2-november-2023",
+        "as_of": "2025-02-13",
+        "printed": ["Updated 13 February 2025"],
+        "supports": ["title_en", "participant_count"],
+        # The record calls the countries that agreed the text on the day signatories; New Zealand,
+        # which joined later, an endorser (its note says why). The import keeps those roles.
+        "groups": [
+            {"role": "signatory", "cut": "lines",
+             "start": "The countries represented were:", "end": "On 23 October 2024, New Zealand joined"},
+            {"role": "endorser", "cut": "sentence", "date": "2024-10-23",
+             "start": "On 23 October 2024,", "end": "joined the commitment to the",
+             "note": "Joined after the summit: \"On 23 October 2024, New Zealand joined the commitment to the "
+                     "Bletchley Declaration\" (GOV.UK, below the list of countries represented)."},
+        ],
+        "lists": {
+            "signatory": "The 28 countries and the European Union under \"The countries represented were:\" "
+                         "on the GOV.UK page (updated 13 February 2025).",
+            "endorser": "New Zealand, which joined on 23 October 2024, as the GOV.UK page (updated 13 "
+                        "February 2025) notes below the list.",
+        },
+    },
+    "2024-seoul-declaration.pdf": {
+        "instrument": "seoul-declaration",
+        "title": "Seoul Declaration for safe, innovative and inclusive AI by participants attending the "
+                 "Leaders' Session: AI Seoul Summit, 21 May 2024",
+        "publisher": "GOV.UK: Department for Science, Innovation & Technology",
+        "copy_of": "https://www.gov.uk/government/publications/seoul-declaration-for-safe-innovative-and-inclusive-"
+                   "ai-ai-seoul-summit-2024/seoul-declaration-for-safe-innovative-and-inclusive-ai-by-participants-"
+                   "attending-the-leaders-session-ai-seoul-summit-21-may-2024",
+        "as_of": "2024-05-21",
+        "printed": ["Published 21 May 2024"],
+        "supports": ["title_en", "date", "participant_count"],
+        "groups": [
+            {"role": "signatory", "cut": "sentence", "date": "2024-05-21",
+             "start": "We, world leaders representing", "end": "gathered at the AI Seoul Summit on 21st May 2024"},
+        ],
+        "lists": {"signatory": "The world leaders' countries and the European Union named in paragraph 1 "
+                               "(\"gathered at the AI Seoul Summit on 21st May 2024\")."},
+    },
+    "2024-seoul-safety-science-statement.pdf": {
+        "instrument": "seoul-statement-of-intent-ai-safety-science",
+        "title": "Seoul Statement of Intent toward International Cooperation on AI Safety Science, "
+                 "AI Seoul Summit 2024 (Annex)",
+        "publisher": "GOV.UK: Department for Science, Innovation & Technology",
+        "copy_of": "https://www.gov.uk/government/publications/seoul-declaration-for-safe-innovative-and-inclusive-"
+                   "ai-ai-seoul-summit-2024/seoul-statement-of-intent-toward-international-cooperation-on-ai-"
+                   "safety-science-ai-seoul-summit-2024-annex",
+        "as_of": "2024-05-21",
+        "printed": ["Published 21 May 2024"],
+        "supports": ["title_en", "date"],
+        "groups": [
+            {"role": "signatory", "cut": "sentence", "date": "2024-05-21",
+             "start": "world leaders representing", "end": "affirm the importance of international coordination"},
+        ],
+        "lists": {"signatory": "The world leaders' countries and the European Union named in paragraph 1 "
+                               "(\"Gathered at the AI Seoul Summit on 21 May 2024\")."},
+    },
+    "2024-seoul-frontier-ai-commitments.pdf": {
+        "instrument": "frontier-ai-safety-commitments-2024",
+        "title": "Frontier AI Safety Commitments, AI Seoul Summit 2024",
+        "publisher": "GOV.UK: Department for Science, Innovation & Technology",
+        "copy_of": "https://www.gov.uk/government/publications/frontier-ai-safety-commitments-ai-seoul-summit-2024/"
+                   "frontier-ai-safety-commitments-ai-seoul-summit-2024",
+        "as_of": "2025-02-07",
+        "printed": ["Updated 7 February 2025"],
+        "supports": ["title_en"],
+        "groups": [
+            {"role": "signatory", "cut": "lines",
+             "start": "organisations have agreed to the Frontier AI Safety Commitments:",
+             "end": "The following organisations have been added to the existing list:",
+             "note": "\"The UK and Republic of Korea governments announced that the following organisations have "
+                     "agreed to the Frontier AI Safety Commitments\" (GOV.UK)."},
+            {"role": "signatory", "cut": "lines",
+             "start": "The following organisations have been added to the existing list:",
+             "end": "The above organisations, in furtherance of safe",
+             "note": "Listed under \"The following organisations have been added to the existing list\" "
+                     "(GOV.UK, updated 7 February 2025); the page gives no date for their joining."},
+        ],
+        "lists": {"signatory": "The 16 organisations announced at the AI Seoul Summit and the 4 added later, "
+                               "as listed on the GOV.UK page (updated 7 February 2025)."},
+    },
+    "2026-delhi-declaration.pdf": {
+        "instrument": "new-delhi-declaration-ai-impact-2026",
+        "title": "AI Impact Summit Declaration, New Delhi (February 18 - 19, 2026)",
+        "publisher": "Ministry of External Affairs, Government of India",
+        # The print does not show its own address. This is the "Official source (MEA)" link beside
+        # the print on the repository's page events/india-ai-impact-summit-2026.md at the pinned commit.
+        "copy_of": "https://www.mea.gov.in/bilateral-documents.htm?dtl/40809",
+        "as_of": "2026-02-21",
+        "printed": ["February 21, 2026", "Page last updated on: 21/2/2026"],
+        "supports": [],
+        "groups": [
+            {"role": "endorser", "cut": "numbered",
+             "start": "Endorsing countries/international organizations:", "end": "Copyright ©"},
+        ],
+        "lists": {"endorser": "The 88 countries and international organisations numbered under \"Endorsing "
+                              "countries/international organizations\" on the MEA page (last updated 21/2/2026). "
+                              "Endorsements reported after that date are not in this list."},
+    },
+}
+
+
+class SummitImportError(Exception):
+    """A print, marker or name the importer cannot account for; the message says which."""
+
+
+# ------------------------------------------------------------------ 1. snapshot
+
+
+def read_prints(folder: str) -> tuple[snapshots.Manifest, dict[str, bytes]]:
+    manifest = snapshots.read_manifest(MANIFEST)
+    return manifest, snapshots.verified(manifest, folder)  # raises SnapshotError on any mismatch
+
+
+# ---------------------------------------------------------------------- 2. read
+
+
+def pdf_text(body: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+def _marker(text: str, marker: str, where: str, start: int = 0) -> re.Match:
+    pattern = re.compile(r"\s+".join(map(re.escape, marker.split())))
+    found = list(pattern.finditer(text, start))
+    if len(found) != 1:
+        raise SummitImportError(f"{where}: marker {marker!r} found {len(found)} times after position {start}, expected once")
+    return found[0]
+
+
+def cut(text: str, group: dict, where: str) -> list[str]:
+    """The names printed between a group's markers, in printed order."""
+    begin = _marker(text, group["start"], where)
+    end = _marker(text, group["end"], where, begin.end())
+    segment = text[begin.end():end.start()]
+    if group["cut"] == "lines":
+        names = [line.strip() for line in segment.splitlines() if line.strip()]
+    elif group["cut"] == "sentence":
+        names = [re.sub(r"^and ", "", part.strip()) for part in " ".join(segment.split()).split(",")]
+        names = [name for name in names if name]
+    elif group["cut"] == "numbered":
+        numbered = {}
+        for line in segment.splitlines():
+            for number, name in re.findall(r"(\d+)\.\s+(.+?)(?=\s+\d+\.\s|\s*$)", line):
+                if int(number) in numbered:
+                    raise SummitImportError(f"{where}: number {number} is printed twice")
+                numbered[int(number)] = name.strip()
+        if sorted(numbered) != list(range(1, len(numbered) + 1)):
+            raise SummitImportError(f"{where}: the numbers do not run 1..{len(numbered)} without a gap")
+        names = [numbered[n] for n in sorted(numbered)]
+    else:
+        raise SummitImportError(f"{where}: unknown cut {group['cut']!r}")
+    if not names:
+        raise SummitImportError(f"{where}: no names between {group['start']!r} and {group['end']!r}")
+    return names
+
+
+def check_printed(text: str, doc: dict, where: str) -> None:
+    flat = " ".join(text.split())
+    for shown in [doc["title"], *doc["printed"]]:
+        if " ".join(shown.split()) not in flat:
+            raise SummitImportError(f"{where}: {shown!r} is not printed in it")
+    if doc["copy_of"].startswith("https://www.gov.uk/") and doc["copy_of"] not in "".join(text.split()):
+        raise SummitImportError(f"{where}: the address {doc['copy_of']} is not printed in it")
+
+
+# ----------------------------------------------------------------- 3. harmonise
+
+
+def read_crosswalk(path: str = CROSSWALK) -> dict[str, str]:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)["names"]
+
+
+def actor_ids(names: list[str], crosswalk: dict[str, str], where: str) -> list[str]:
+    missing = [name for name in names if name not in crosswalk]
+    if missing:
+        raise SummitImportError(f"{where}: no entry in crosswalks/summit-names.json for " + ", ".join(map(repr, missing))
+                           + " (add the name exactly as printed, with its actor id; names are never guessed)")
+    ids = [crosswalk[name] for name in names]
+    if len(set(ids)) != len(ids):
+        raise SummitImportError(f"{where}: two printed names map to the same actor")
+    return ids
+
+
+def extract(folder: str, crosswalk: dict[str, str] | None = None) -> dict[str, dict]:
+    """instrument id -> {"source": {...}, "groups": [...], "lists": [...]}, from the verified prints."""
+    manifest, bodies = read_prints(folder)
+    crosswalk = read_crosswalk() if crosswalk is None else crosswalk
+    out = {}
+    for name, doc in DOCUMENTS.items():
+        where = f"summit-pages/{name}"
+        text = pdf_text(bodies[name])
+        check_printed(text, doc, where)
+        url = manifest.url(name)
+        groups, counts = [], {}
+        for group in doc["groups"]:
+            ids = actor_ids(cut(text, group, where), crosswalk, where)
+            entry = {"actor_ids": ids, "role": group["role"]}
+            if group.get("date"):
+                entry["date"] = group["date"]
+            entry["source_url"] = url
+            if group.get("note"):
+                entry["note"] = group["note"]
+            groups.append(entry)
+            counts[group["role"]] = counts.get(group["role"], 0) + len(ids)
+        source = {"url": url, "title": doc["title"], "publisher": doc["publisher"] + PRINT_NOTE,
+                  "accessed": ACCESSED, "official": "false", "copy": "true", "copy_of": doc["copy_of"],
+                  "snapshot": where, "language": "en"}
+        if doc["supports"]:
+            source["supports"] = list(doc["supports"])
+        lists = [{"role": role, "status": "complete", "as_of": doc["as_of"], "count": str(count),
+                  "source_url": url, "note": doc["lists"][role]} for role, count in counts.items()]
+        out[doc["instrument"]] = {"source": source, "groups": groups, "lists": lists}
+    return out
+
+
+# --------------------------------------------------------------------- 4. write
+
+
+def _imported(entry: dict, urls: set[str], key: str) -> bool:
+    return entry.get(key) in urls or str(entry.get("snapshot", "")).startswith("summit-pages/")
+
+
+def merge(data: dict, imported: dict, print_urls: set[str]) -> dict:
+    """The record with the importer's entries replaced and everything written by hand kept."""
+    data = dict(data)
+    covered = {(actor, group["role"]) for group in imported["groups"] for actor in group["actor_ids"]}
+    kept = []
+    for group in data.get("participation", []):
+        if _imported(group, print_urls, "source_url"):
+            continue
+        rest = [actor for actor in group["actor_ids"] if (actor, group["role"]) not in covered]
+        if rest:
+            kept.append({**group, "actor_ids": rest})
+    data["participation"] = kept + imported["groups"]
+    roles = {entry["role"] for entry in imported["lists"]}
+    data["lists"] = [entry for entry in data.get("lists", [])
+                     if not _imported(entry, print_urls, "source_url") and entry["role"] not in roles] + imported["lists"]
+    data["sources"] = [s for s in data.get("sources", []) if not _imported(s, print_urls, "url")] + [imported["source"]]
+    return data
+
+
+def run(folder: str = DEFAULT_SNAPSHOTS, sources: str = SOURCES, check: bool = False) -> list[str]:
+    """Import every print; returns the record files that changed (with check: that would change)."""
+    tables = schema.load_tables(os.path.join(ROOT, "schemas"))
+    found = extract(folder)
+    print_urls = {entry["source"]["url"] for entry in found.values()}
+    changed = []
+    for instrument, imported in found.items():
+        path = os.path.join(sources, "instruments", f"{instrument}.yaml")
+        data, _ = yamlio.read(path, os.path.relpath(path))
+        text = canonical.canonical_text(merge(data, imported, print_urls), tables, "instruments")
+        with open(path, "rb") as fh:
+            if fh.read() == text.encode("utf-8"):
+                continue
+        changed.append(path)
+        if not check:
+            with open(path, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+    return changed
+
+
+def main(folder: str | None = None, check: bool = False) -> int:
+    try:
+        changed = run(folder or DEFAULT_SNAPSHOTS, check=check)
+    except (snapshots.SnapshotError, SummitImportError) as exc:
+        print(f"import-summits: {exc}", file=sys.stderr)
+        return 1
+    for path in changed:
+        print(f"{'would change' if check else 'wrote'} {os.path.relpath(path)}")
+    print(f"import-summits: {len(DOCUMENTS)} prints verified; {len(changed)} record file(s) "
+          + ("would change" if check else "written"))
+    return 1 if check and changed else 0

@@ -114,8 +114,16 @@ def editor_schema(tables: dict[str, Table], name: str) -> dict:
     props = {f.name: _property(f) for f in table.fields}
     for child in children_of(name):
         ctable = tables[child.name]
+        if child.scalar:  # a list of plain values, e.g. official_hosts: [un.org]
+            props[child.key] = {"type": "array", "description": ctable.spec.get("description", ""),
+                                "items": _property(ctable.by_name[child.scalar])}
+            continue
         item_props, required = {}, []
         for key in yaml_fields(child, ctable):
+            if key in child.extras:
+                item_props[key] = {"type": "array", "minItems": 1, "items": {"type": "string"},
+                                   "description": "The fields of this record that this source shows (evidence), e.g. [date, symbol]."}
+                continue
             if child.group and key == child.group[0]:
                 inner = _property(ctable.by_name[child.group[1]])
                 item_props[key] = {"type": "array", "minItems": 1, "items": inner,

@@ -204,6 +204,14 @@ class Site:
             items.append(f'<dt>{e(name)}</dt><dd>{shown}</dd>')
         return '<dl class="facts">' + "".join(items) + "</dl>" if items else ""
 
+    def note(self, text: str | None) -> str:
+        """A record's note, folded when long."""
+        if not text:
+            return ""
+        if len(text) < 400:
+            return f'<p class="note">{e(text)}</p>'
+        return f'<details class="note"><summary>Notes on this record</summary><p>{e(text)}</p></details>'
+
     def sources(self, table: str, record_id: str) -> str:
         rows = sorted(self.rows_about("citations", table, record_id), key=lambda r: int(r.get("seq") or 0))
         if not rows:
@@ -345,7 +353,7 @@ class Site:
         vote_fields = ("votes_yes", "votes_no", "votes_abstain")
         body.append('<section aria-labelledby="facts"><h2 id="facts">Facts</h2>'
                     + self.facts("instruments", r, p, skip={"id", "kind", "title_en", "title_zh", "summary", "note", *vote_fields})
-                    + (f'<p class="note">{e(r["note"])}</p>' if r.get("note") else "") + "</section>")
+                    + self.note(r.get("note")) + "</section>")
         titles = self.rows_about("titles", "instruments", rid)
         if titles:
             marks = {"true": ' <span class="mark">(official)</span>', "false": ' <span class="mark">(translation)</span>'}
@@ -371,17 +379,19 @@ class Site:
         if r.get("adoption") != "recorded-vote" and not any(v for _, v in counts) and not listed:
             return ""
         total = sum(int(v) for _, v in counts if v) or 1
+        show_listed = bool(listed)
         rows = []
         for (name, v), role in zip(counts, ("voted-yes", "voted-no", "abstained")):
             width = round(100 * int(v) / total) if v else 0
-            rows.append(f'<tr><th scope="row">{name}</th><td class="num">{e(v) if v else "—"}</td>'
-                        f'<td class="num">{listed.get(role, 0)}</td>'
-                        f'<td><span class="bar {role}" style="width:{width}%"></span></td></tr>')
+            bar = f'<span class="bar {role}" style="width:{width}%"></span>' if width else ""
+            more = f'<td class="num">{listed.get(role, 0)}</td>' if show_listed else ""
+            rows.append(f'<tr><th scope="row">{name}</th><td class="num">{e(v) if v else "—"}</td>{more}<td class="share">{bar}</td></tr>')
         if listed.get("not-voting"):
             rows.append(f'<tr><th scope="row">Did not vote</th><td class="num">—</td><td class="num">{listed["not-voting"]}</td><td></td></tr>')
+        listed_head = '<th scope="col">States listed here</th>' if show_listed else ""
         return ('<section aria-labelledby="votes"><h2 id="votes">Recorded vote</h2>'
-                '<table class="votes"><thead><tr><th scope="col">Vote</th><th scope="col">Count</th>'
-                '<th scope="col">States listed here</th><th scope="col"><span class="visually-hidden">Share</span></th></tr></thead>'
+                f'<table class="votes"><thead><tr><th scope="col">Vote</th><th scope="col">Count</th>{listed_head}'
+                '<th scope="col"><span class="visually-hidden">Share of the votes cast</span></th></tr></thead>'
                 "<tbody>" + "".join(rows) + "</tbody></table></section>")
 
     def participation(self, r: dict, p: str) -> str:
@@ -459,7 +469,7 @@ class Site:
             body.append(f'<p class="subtitle"><span lang="zh">{e(a["name_zh"])}</span>' + (f' <span class="mark">({mark})</span>' if mark else "") + "</p>")
         body.append('<section aria-labelledby="facts"><h2 id="facts">Facts</h2>'
                     + self.facts("actors", a, p, skip={"id", "kind", "name_en", "name_zh", "note"})
-                    + (f'<p class="note">{e(a["note"])}</p>' if a.get("note") else "") + "</section>")
+                    + self.note(a.get("note")) + "</section>")
         members = [x for x in self.rows["actors"] if x.get("parent_id") == aid]
         if members:
             body.append(f'<section aria-labelledby="parts"><h2 id="parts">Bodies under it ({len(members)})</h2><ul>'
@@ -510,7 +520,7 @@ class Site:
             body.append(f'<p class="subtitle"><span lang="zh">{e(ev["name_zh"])}</span></p>')
         body.append('<section aria-labelledby="facts"><h2 id="facts">Facts</h2>'
                     + self.facts("events", ev, p, skip={"id", "kind", "name_en", "name_zh", "note"})
-                    + (f'<p class="note">{e(ev["note"])}</p>' if ev.get("note") else "") + "</section>")
+                    + self.note(ev.get("note")) + "</section>")
         adopted = [r["id"] for r in self.rows["instruments"] if r.get("event_id") == ev["id"]]
         if adopted:
             body.append(f'<section aria-labelledby="adopted"><h2 id="adopted">Instruments adopted or launched there ({len(adopted)})</h2>'
@@ -524,7 +534,7 @@ class Site:
         body = [f'<p class="kind-line">{e(label(s["kind"]))}</p>', f'<h1>{e(s["name"])}</h1>',
                 '<section aria-labelledby="facts"><h2 id="facts">Facts</h2>'
                 + self.facts("systems", s, p, skip={"id", "kind", "name", "note"})
-                + (f'<p class="note">{e(s["note"])}</p>' if s.get("note") else "") + "</section>",
+                + self.note(s.get("note")) + "</section>",
                 self.sources("systems", s["id"]), self.mentions_of("systems", s["id"], p)]
         self.page(f"systems/{s['id']}.html", s["name"], "\n".join(b for b in body if b))
 
@@ -541,7 +551,7 @@ class Site:
             body.append(f'<h1>{e(a.get("title_en") or "Untitled commentary")} <span class="mark">({e(a["id"])})</span></h1>')
         body.append('<section aria-labelledby="facts"><h2 id="facts">Facts</h2>'
                     + self.facts("articles", a, p, skip={"id", "title", "title_en", "note"})
-                    + (f'<p class="note">{e(a["note"])}</p>' if a.get("note") else "") + "</section>")
+                    + self.note(a.get("note")) + "</section>")
         mentions = sorted((m for m in self.rows.get("mentions", []) if m.get("article_id") == a["id"]), key=lambda m: int(m.get("seq") or 0))
         if mentions:
             counts = Counter(m.get("agreement") for m in mentions)

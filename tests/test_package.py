@@ -12,8 +12,8 @@ from frictionless import validate
 from conftest import MINIMAL, ROOT, run_build
 from readme_recipe import read_table
 
-TABLES = ["actors", "events", "instruments", "systems", "articles",
-          "participation", "relations", "figures", "mentions", "citations"]
+TABLES = ["actors", "events", "instruments", "systems", "articles", "publishers", "titles", "subjects",
+          "participation", "participation_lists", "relations", "figures", "mentions", "citations", "evidence"]
 
 
 def descriptor(pkg):

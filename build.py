@@ -9,6 +9,7 @@
     python build.py release      cut a release: dist/ zip with record-level changes, CHANGELOG entry
     python build.py dist --out DIR   the release files of datapackage/: zip, SQLite, Parquet, xlsx
     python build.py site --out DIR   a static website of datapackage/ (no server needed)
+    python build.py import-summits [--snapshots DIR]   summit participant lists from browser prints
 
 Data flows load -> validate -> tabulate -> write. Every problem in every file
 is collected and printed as ``path:line:column: field: message``; when there is
@@ -213,7 +214,7 @@ def import_un_command(args) -> int:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split("\n\n", 1)[1])
-    parser.add_argument("command", nargs="?", choices=["build", "new", "new-state", "release", "dist", "site", "import-un"], default="build")
+    parser.add_argument("command", nargs="?", choices=["build", "new", "new-state", "release", "dist", "site", "import-un", "import-summits"], default="build")
     parser.add_argument("args", nargs="*", help="TABLE ID for new; CODE for new-state")
     parser.add_argument("--check", action="store_true", help="fail if datapackage/ or docs/ differ from what the sources give")
     parser.add_argument("--fix", action="store_true", help="rewrite source files in canonical form, then build")
@@ -225,10 +226,14 @@ def main(argv=None) -> int:
                         "with dist or site: the folder to write (default: dist/ or site/)")
     parser.add_argument("--package", default=os.path.join(ROOT, "datapackage"),
                         help="with dist or site: the datapackage/ folder to read (default: this repository's)")
-    parser.add_argument("--snapshots", help="with import-un: the snapshot folder (default: ../shared/snapshots/<name>)")
+    parser.add_argument("--snapshots", help="with import-un or import-summits: the snapshot folder (default: ../shared/snapshots/<name>)")
     args = parser.parse_args(argv)
     if args.command == "import-un":
         return import_un_command(args)
+    if args.command == "import-summits":  # summit participant lists from browser prints; --check: fail if a record would change
+        from aigov.importers import summits
+
+        return summits.main(args.snapshots, args.sources, check=args.check)
     if args.command == "dist":
         return dist_command(args)
     if args.command == "site":

@@ -103,12 +103,17 @@ def notes_are_short(ctx):
 
 
 def instrument_has_official_source(ctx):
-    """Every instrument has a source that is official, or a verbatim copy of an official address."""
+    """Every instrument has a source that is official, or a verbatim copy of an official address, or says no_official_source: true."""
     backed = {row["record_id"] for row in ctx.rows["evidence"] if row["record_table"] == "instruments" and row["backing"] != "secondary"}
     backed |= {row["instrument_id"] for row in ctx.rows["citations"] if row.get("instrument_id") and row.get("official") == "true"}
     for row, src in ctx.records("instruments"):
-        if row.get("id") and row["id"] not in backed:
-            yield problem(src, None, "needs at least one source with official: true (the issuer's own page or document), or a verbatim copy of one (copy: true, copy_of: its official address)", "sources")
+        if not row.get("id"):
+            continue
+        if row["id"] not in backed and row.get("no_official_source") != "true":
+            yield problem(src, None, "needs at least one source with official: true (the issuer's own page or document), or a verbatim copy of one "
+                          "(copy: true, copy_of: its official address); if none can be found, say so with no_official_source: true and explain in note", "sources")
+        if row["id"] in backed and row.get("no_official_source") == "true":
+            yield problem(src, "no_official_source", "the record has an official source; remove no_official_source")
 
 
 def official_on_registered_host(ctx):

@@ -318,9 +318,9 @@ def run(folder: str = DEFAULT_SNAPSHOTS, sources: str = SOURCES, check: bool = F
     return changed
 
 
-def main(folder: str | None = None, check: bool = False) -> int:
+def main(folder: str | None = None, sources: str = SOURCES, check: bool = False) -> int:
     try:
-        changed = run(folder or DEFAULT_SNAPSHOTS, check=check)
+        changed = run(folder or DEFAULT_SNAPSHOTS, sources, check=check)
     except (snapshots.SnapshotError, SummitImportError) as exc:
         print(f"import-summits: {exc}", file=sys.stderr)
         return 1

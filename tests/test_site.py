@@ -1,0 +1,328 @@
+"""The static site (`build.py site`): complete, linked, escaped, deterministic, accessible, and working in a browser.
+
+The browser tests drive headless Chromium (Debian packages chromium and chromium-driver) with Selenium.
+Without them the browser tests are skipped on a workstation, but fail under CI (CI=true).
+"""
+
+import csv
+import json
+import os
+import re
+import shutil
+import urllib.parse
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import ROOT
+
+COMMITTED = os.path.join(ROOT, "datapackage")
+
+
+def make_site(pkg, out):
+    import build
+
+    assert build.main(["site", "--package", pkg, "--out", str(out)]) == 0
+    return str(out)
+
+
+def table_rows(pkg, name):
+    with open(os.path.join(pkg, "datapackage.json"), encoding="utf-8") as fh:
+        resource = next((r for r in json.load(fh)["resources"] if r["name"] == name), None)
+    if resource is None:
+        return []
+    with open(os.path.join(pkg, resource["path"]), encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return make_site(COMMITTED, tmp_path_factory.mktemp("site") / "site")
+
+
+@pytest.fixture(scope="module")
+def minimal_site(built_minimal, tmp_path_factory):
+    return make_site(built_minimal, tmp_path_factory.mktemp("site-minimal") / "site")
+
+
+class Page(HTMLParser):
+    """What the tests look at in a page: links, ids, headings, lang attributes, h1 text."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.links, self.ids, self.headings, self.langs, self.h1 = [], set(), [], [], ""
+        self._in_h1 = False
+        self.html_lang = None
+        self.scripts = []
+        self.images_without_alt = 0
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.html_lang = a.get("lang")
+        if "id" in a:
+            self.ids.add(a["id"])
+        if "lang" in a:
+            self.langs.append(a["lang"])
+        if tag == "a" and "href" in a:
+            self.links.append(a["href"])
+        if tag in ("link",) and a.get("rel") == "stylesheet":
+            self.links.append(a["href"])
+        if tag == "script":
+            self.scripts.append(a.get("src"))
+        if tag == "img" and not a.get("alt"):
+            self.images_without_alt += 1
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag == "h1":
+            self._in_h1 = True
+
+    def handle_endtag(self, tag):
+        if tag == "h1":
+            self._in_h1 = False
+
+    def handle_data(self, data):
+        if self._in_h1:
+            self.h1 += data
+
+
+def pages(site):
+    for base, _, names in os.walk(site):
+        for name in names:
+            if name.endswith(".html"):
+                path = os.path.join(base, name)
+                with open(path, encoding="utf-8") as fh:
+                    yield os.path.relpath(path, site), Page(fh.read())
+
+
+def test_every_record_has_a_page(site):
+    for table in ("instruments", "actors", "events", "systems", "articles"):
+        for row in table_rows(COMMITTED, table):
+            assert os.path.exists(os.path.join(site, table, f"{row['id']}.html")), (table, row["id"])
+    for name in ("index.html", "timeline.html", "about.html", "feed.xml", "assets/site.js", "assets/site.css",
+                 "datapackage/datapackage.json"):
+        assert os.path.exists(os.path.join(site, name))
+
+
+def test_pages_are_accessible_and_every_local_link_resolves(site):
+    for rel, page in pages(site):
+        assert page.html_lang == "en", rel
+        assert page.headings and page.headings[0] == 1 and page.headings.count(1) == 1, rel
+        assert all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:])), f"{rel}: heading levels skip"
+        assert page.images_without_alt == 0
+        assert all(src is None or not src.startswith(("http:", "https:", "//")) for src in page.scripts), rel
+        for link in page.links:
+            parsed = urllib.parse.urlparse(link)
+            if parsed.scheme in ("http", "https", "data", "mailto"):
+                continue
+            target = os.path.normpath(os.path.join(site, os.path.dirname(rel), urllib.parse.unquote(parsed.path))) if parsed.path else os.path.join(site, rel)
+            assert os.path.exists(target), f"{rel}: broken link {link}"
+            if parsed.fragment and target.endswith(".html"):
+                with open(target, encoding="utf-8") as fh:
+                    assert parsed.fragment in Page(fh.read()).ids, f"{rel}: no #{parsed.fragment} in {link}"
+
+
+def test_chinese_text_is_marked_as_chinese(site):
+    instruments = table_rows(COMMITTED, "instruments")
+    known = next(r for r in instruments if r["title_zh"])
+    with open(os.path.join(site, "instruments", f"{known['id']}.html"), encoding="utf-8") as fh:
+        text = fh.read()
+    assert f'<span lang="zh">{known["title_zh"]}</span>' in text
+    with open(os.path.join(site, "index.html"), encoding="utf-8") as fh:
+        assert f'<span lang="zh">{known["title_zh"]}</span>' in fh.read()
+
+
+def test_instrument_page_shows_participation_by_role_votes_lists_and_commentary(minimal_site, built_minimal):
+    with open(os.path.join(minimal_site, "instruments", "example-declaration.html"), encoding="utf-8") as fh:
+        text = fh.read()
+    assert '<h2 id="votes">Recorded vote</h2>' in text and ">120<" in text and ">7<" in text
+    participation = [r for r in table_rows(built_minimal, "participation") if r["instrument_id"] == "example-declaration"]
+    for role in {r["role"] for r in participation}:
+        n = sum(1 for r in participation if r["role"] == role)
+        assert re.search(rf"<h3>{re.escape(role.replace('-', ' ').capitalize())} \({n}\)</h3>", text), role
+    for row in table_rows(built_minimal, "participation_lists"):
+        if row["instrument_id"] == "example-declaration":
+            status = {"complete": "Complete list", "partial": "Partial list", "absent": "List not recorded"}[row["status"]]
+            assert f'<p class="status {row["status"]}">{status}' in text
+    assert "Official source" in text and "Not official" in text
+    assert 'href="../articles/example-article.html"' in text and '<blockquote lang="zh' in text
+    assert 'href="../instruments/example-report.html"' in text  # the relation, seen from its target
+
+
+def test_actor_and_article_pages(minimal_site):
+    with open(os.path.join(minimal_site, "actors", "nor.html"), encoding="utf-8") as fh:
+        nor = fh.read()
+    assert "<h3>Signed (1)</h3>" in nor and 'href="../instruments/example-declaration.html"' in nor
+    with open(os.path.join(minimal_site, "articles", "example-article.html"), encoding="utf-8") as fh:
+        article = fh.read()
+    assert "Its claims against the record (2)" in article and "Agrees with the record" in article
+
+
+def test_timeline_counts_every_kind_and_the_undated(site):
+    with open(os.path.join(site, "timeline.html"), encoding="utf-8") as fh:
+        text = fh.read()
+    instruments = table_rows(COMMITTED, "instruments")
+    undated = sum(1 for r in instruments if not r["date"])
+    assert f"{len(instruments)} instruments: {len(instruments) - undated} dated, {undated} undated" in text
+    for kind in {r["kind"] for r in instruments}:
+        label = kind.replace("-", " ").capitalize().replace("Un ", "UN ")
+        assert f'<th scope="row">{label}</th>' in text, kind
+    assert 'role="img"' in text and "<title" in text
+
+
+def test_everything_is_escaped(built_minimal, tmp_path):
+    pkg = tmp_path / "datapackage"
+    shutil.copytree(built_minimal, pkg)
+    path = pkg / "data" / "instruments.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Example Report", '<script>alert("x")</script> & Co'), encoding="utf-8")
+    site = make_site(str(pkg), tmp_path / "site")
+    for rel, _ in pages(site):
+        with open(os.path.join(site, rel), encoding="utf-8") as fh:
+            text = fh.read()
+        assert "<script>alert" not in text, rel
+    with open(os.path.join(site, "instruments", "example-report.html"), encoding="utf-8") as fh:
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in fh.read()
+
+
+def test_site_is_deterministic_and_refuses_a_foreign_folder(site, tmp_path):
+    from aigov import site as site_module
+
+    import build
+
+    again = site_module.render(COMMITTED, build.package_meta(os.path.join(ROOT, "schemas")), ROOT)  # as build.py site does
+    written = {}
+    for base, _, names in os.walk(site):
+        for name in names:
+            with open(os.path.join(base, name), "rb") as fh:
+                written[os.path.relpath(os.path.join(base, name), site)] = fh.read()
+    assert written == again
+    (tmp_path / "precious.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        site_module.write(COMMITTED, str(tmp_path))
+    assert (tmp_path / "precious.txt").exists()
+
+
+def test_feed_lists_the_releases(site):
+    import xml.etree.ElementTree as ET
+
+    tree = ET.parse(os.path.join(site, "feed.xml"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [t.text for t in tree.getroot().findall("a:entry/a:title", ns)]
+    releases = sorted((n[:-5] for n in os.listdir(os.path.join(ROOT, "releases")) if n.endswith(".json")),
+                      key=lambda v: tuple(map(int, v.split("."))), reverse=True)
+    assert titles == [f"global-ai-governance {v}" for v in releases]
+
+
+# --- in a browser -------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (CHROMIUM and DRIVER):
+        message = "headless Chromium is not installed (apt-get install chromium chromium-driver)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; CI must run the browser tests")
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900",
+                "--allow-file-access-from-files"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=DRIVER))
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def url(site, rel):
+    return "file://" + urllib.parse.quote(os.path.join(site, rel))
+
+
+def console_errors(driver):
+    return [entry for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "ERROR")]
+
+
+def a_state_and_its_instrument():
+    states = {r["id"] for r in table_rows(COMMITTED, "actors") if r["kind"] == "state"}
+    row = next(r for r in table_rows(COMMITTED, "participation") if r["actor_id"] in states)
+    return row["instrument_id"], row["actor_id"]
+
+
+def test_pages_load_without_console_errors(browser, site):
+    instrument, state = a_state_and_its_instrument()
+    article = table_rows(COMMITTED, "articles")[0]["id"]
+    browser.get_log("browser")  # start clean
+    for rel in ("index.html", f"instruments/{instrument}.html", f"actors/{state}.html", f"articles/{article}.html",
+                "timeline.html", "about.html", "actors/index.html", "events/index.html", "articles/index.html"):
+        browser.get(url(site, rel))
+        assert browser.find_element("tag name", "h1").text.strip(), rel
+        assert console_errors(browser) == [], rel
+
+
+SHOWN = ("return Array.from(document.querySelectorAll('#instruments tbody tr'))"
+         ".filter(function (row) { return row.offsetParent !== null; })"
+         ".map(function (row) { return row.querySelector('a').getAttribute('href'); });")
+
+
+def test_searching_the_index_finds_a_known_instrument(browser, site):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    instruments = table_rows(COMMITTED, "instruments")
+    known = next(r for r in instruments if r["title_zh"])
+    link = f"instruments/{known['id']}.html"
+    browser.get(url(site, "index.html"))
+    assert len(browser.execute_script(SHOWN)) == len(instruments)
+    box = browser.find_element(By.ID, "q")
+    for query in (known["title_en"], known["title_zh"]):
+        box.clear()
+        box.send_keys(query)
+        shown = browser.execute_script(SHOWN)
+        assert link in shown and len(shown) < len(instruments), query
+        assert "shown" in browser.find_element(By.ID, "count").text
+    box.clear()
+    box.send_keys("zzzz-no-such-instrument")
+    assert browser.execute_script(SHOWN) == [] and browser.find_element(By.ID, "none").is_displayed()
+    browser.find_element(By.ID, "clear").click()
+    assert len(browser.execute_script(SHOWN)) == len(instruments)
+    # the filters
+    Select(browser.find_element(By.ID, "kind")).select_by_value(known["kind"])
+    assert len(browser.execute_script(SHOWN)) == sum(1 for r in instruments if r["kind"] == known["kind"])
+    Select(browser.find_element(By.ID, "kind")).select_by_value("")
+    Select(browser.find_element(By.ID, "binding")).select_by_value("yes")
+    assert len(browser.execute_script(SHOWN)) == sum(1 for r in instruments if r["binding"] == "true")
+    Select(browser.find_element(By.ID, "binding")).select_by_value("")
+    if known["date"]:
+        Select(browser.find_element(By.ID, "year")).select_by_value(known["date"][:4])
+        shown = browser.execute_script(SHOWN)
+        assert link in shown and len(shown) == sum(1 for r in instruments if r["date"][:4] == known["date"][:4])
+    # a search given in the address
+    browser.get(url(site, "index.html") + "?q=" + urllib.parse.quote(known["title_en"]))
+    assert link in browser.execute_script(SHOWN)
+    assert console_errors(browser) == []
+
+
+def test_from_an_instrument_to_a_state_and_back(browser, site):
+    from selenium.webdriver.common.by import By
+
+    instrument, state = a_state_and_its_instrument()
+    browser.get(url(site, f"instruments/{instrument}.html"))
+    title = browser.find_element(By.TAG_NAME, "h1").text
+    browser.find_element(By.CSS_SELECTOR, f'#main a[href="../actors/{state}.html"]').click()
+    assert browser.current_url.endswith(f"/actors/{state}.html")
+    name = next(r["name_en"] for r in table_rows(COMMITTED, "actors") if r["id"] == state)
+    assert browser.find_element(By.TAG_NAME, "h1").text == name
+    browser.find_element(By.CSS_SELECTOR, f'#main a[href="../instruments/{instrument}.html"]').click()
+    assert browser.current_url.endswith(f"/instruments/{instrument}.html")
+    assert browser.find_element(By.TAG_NAME, "h1").text == title
+    browser.back()
+    assert browser.find_element(By.TAG_NAME, "h1").text == name
+    assert console_errors(browser) == []

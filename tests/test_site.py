@@ -106,7 +106,11 @@ def test_every_record_has_a_page(site):
 
 
 def test_pages_are_accessible_and_every_local_link_resolves(site):
-    for rel, page in pages(site):
+    ids = {}
+    parsed_pages = list(pages(site))
+    for rel, page in parsed_pages:
+        ids[os.path.normpath(os.path.join(site, rel))] = page.ids
+    for rel, page in parsed_pages:
         assert page.html_lang == "en", rel
         assert page.headings and page.headings[0] == 1 and page.headings.count(1) == 1, rel
         assert all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:])), f"{rel}: heading levels skip"
@@ -119,8 +123,7 @@ def test_pages_are_accessible_and_every_local_link_resolves(site):
             target = os.path.normpath(os.path.join(site, os.path.dirname(rel), urllib.parse.unquote(parsed.path))) if parsed.path else os.path.join(site, rel)
             assert os.path.exists(target), f"{rel}: broken link {link}"
             if parsed.fragment and target.endswith(".html"):
-                with open(target, encoding="utf-8") as fh:
-                    assert parsed.fragment in Page(fh.read()).ids, f"{rel}: no #{parsed.fragment} in {link}"
+                assert parsed.fragment in ids[target], f"{rel}: no #{parsed.fragment} in {link}"
 
 
 def test_chinese_text_is_marked_as_chinese(site):
@@ -282,7 +285,7 @@ def test_searching_the_index_finds_a_known_instrument(browser, site):
     browser.get(url(site, "index.html"))
     assert len(browser.execute_script(SHOWN)) == len(instruments)
     box = browser.find_element(By.ID, "q")
-    for query in (known["title_en"], known["title_zh"]):
+    for query in (max(known["title_en"].split(), key=len), known["title_zh"][:4]):
         box.clear()
         box.send_keys(query)
         shown = browser.execute_script(SHOWN)

@@ -219,7 +219,7 @@ def test_feed_lists_the_releases(site):
 
 # --- in a browser -------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"))), None)
 DRIVER = shutil.which("chromedriver")
 
 

@@ -166,7 +166,7 @@ def release_command(args, tables, rows, pkg, generated) -> int:
         args.out, pkg, release.read_members(args.out), args.previous,
         stamp=lambda date: stamp_release_date(args.schemas, args.out, tables, rows, date))
     if status == 0:
-        dist.write(pkg_dir, os.path.join(args.out, "dist"), meta=package_meta(args.schemas), zip_file=False)
+        dist.write(pkg_dir, os.path.join(args.out, "dist"), meta=package_meta(args.schemas), zip_file=False, root=args.out)
     print(message, file=sys.stderr if status else sys.stdout)
     return status
 
@@ -176,8 +176,8 @@ def dist_command(args) -> int:
     from aigov import dist, release
 
     out = args.out or os.path.join(ROOT, "dist")
-    members = release.read_members(os.path.dirname(os.path.abspath(args.package)))
-    written = dist.write(args.package, out, members, meta=package_meta(args.schemas))
+    root = os.path.dirname(os.path.abspath(args.package))  # the repository (or build folder) holding datapackage/
+    written = dist.write(args.package, out, release.read_members(root), meta=package_meta(args.schemas), root=root)
     print(f"wrote {len(written)} files to {out}: " + ", ".join(os.path.basename(p) for p in written))
     return 0
 

@@ -6,6 +6,8 @@ checked like any other. Nothing here reads a file.
 
 from __future__ import annotations
 
+from itertools import compress, repeat
+from operator import eq
 from urllib.parse import urlsplit
 
 from .records import Source
@@ -96,7 +98,12 @@ def issuer_rows(rows, sources) -> None:
 
 
 def evidence_rows(rows, sources, registry: Registry) -> None:
-    """The evidence table: one row per (record, fact, citation)."""
+    """The evidence table: one row per (record, fact, citation).
+
+    One pass over the citations, then one over the *distinct* (record, page, fact)
+    keys of the child tables: a vote list of 193 rows cites one page, so it costs
+    one lookup, not 193 walks over the record's sources.
+    """
     by_record: dict[tuple[str, str], list[dict]] = {}
     for cit in rows["citations"]:
         for column, table in PARENT_COLUMNS.items():
@@ -118,9 +125,9 @@ def evidence_rows(rows, sources, registry: Registry) -> None:
         where.append(src)
 
     for (table, record_id), cits in by_record.items():
-        for cit, src in ((c, None) for c in cits):
+        for cit in cits:
             for fact in cit.get("_supports", ()):
-                add(table, record_id, fact, cit, src)
+                add(table, record_id, fact, cit, None)
     # A source whose address is the record's url shows that url.
     for table in PARENT_COLUMNS.values():
         for row, src in zip(rows[table], sources[table]):
@@ -130,18 +137,25 @@ def evidence_rows(rows, sources, registry: Registry) -> None:
             for cit in by_record.get((table, row.get("id")), ()):
                 if cit.get("url") == url or cit.get("copy_of") == url:
                     add(table, row["id"], "url", cit, src)
-    # Child rows cite their page by source_url.
-    for child, fact_of in (("participation", lambda r: f"participation/{r.get('role')}"),
-                           ("titles", lambda r: f"titles/{r.get('language')}"),
-                           ("participation_lists", lambda r: f"lists/{r.get('role')}"),
-                           ("figures", lambda r: f"figures/{r.get('seq')}")):
-        for row, src in zip(rows[child], sources[child]):
-            url = row.get("source_url")
+    # Child rows cite their page by source_url. Each distinct (instrument, page, fact)
+    # is looked up once, with the Source of its first row (as a walk over the rows would).
+    for child, prefix, column in (("participation", "participation/", "role"), ("titles", "titles/", "language"),
+                                  ("participation_lists", "lists/", "role"), ("figures", "figures/", "seq")):
+        table_rows = rows[child]
+        if not table_rows:
+            continue
+        values = list(map(dict.get, table_rows, repeat(column)))
+        facts = {value: f"{prefix}{value}" for value in set(values)}
+        keys = list(zip(map(dict.get, table_rows, repeat("instrument_id")), map(dict.get, table_rows, repeat("source_url")),
+                        map(facts.__getitem__, values)))
+        first = dict(zip(reversed(keys), reversed(sources[child])))  # key -> Source of its first row
+        for key in dict.fromkeys(keys):  # distinct keys, in order of first appearance
+            instrument_id, url, fact = key
             if not url:
                 continue
-            for cit in by_record.get(("instruments", row.get("instrument_id")), ()):
+            for cit in by_record.get(("instruments", instrument_id), ()):
                 if cit.get("url") == url:
-                    add("instruments", row["instrument_id"], fact_of(row), cit, src)
+                    add("instruments", instrument_id, fact, cit, first[key])
     # Sources of evidence rows point at the citation they come from (for messages).
     cit_src = {c.get("citation_id"): s for c, s in zip(rows["citations"], sources["citations"])}
     for i, src in enumerate(where):
@@ -151,9 +165,10 @@ def evidence_rows(rows, sources, registry: Registry) -> None:
 
 def derive(rows, sources) -> Registry:
     registry = Registry(rows["publishers"])
-    for row in rows["participation"]:
-        if row.get("role") == "not-voting":  # by definition: membership minus the recorded-vote lists
-            row["derived"] = "true"
+    part = rows["participation"]
+    # by definition: membership minus the recorded-vote lists (rows picked by a C-level filter on the role column)
+    for row in compress(part, map(eq, repeat("not-voting"), map(dict.get, part, repeat("role")))):
+        row["derived"] = "true"
     issuer_rows(rows, sources)
     evidence_rows(rows, sources, registry)
     return registry

@@ -9,6 +9,7 @@ SQLite file is vacuumed; the xlsx and zip carry fixed dates).
     <stem>.zip                the CSV package (release.package_zip, as `build.py release` makes it)
     <stem>.db                 SQLite: one table per resource, keys, indexes, full-text search
     metadata.json             Datasette metadata for <stem>.db
+    feed.xml                  Atom feed of the releases (from releases/ and CHANGELOG.md)
     <stem>-<table>.parquet    one Parquet file per table
     <stem>.xlsx               one sheet per table and a README sheet
 
@@ -34,11 +35,12 @@ LABEL_COLUMNS = ("title_en", "name_en", "name", "title")
 
 
 def write(package_dir: str, out_dir: str, members: dict[str, bytes] | None = None, meta: dict | None = None,
-          zip_file: bool = True) -> list[str]:
+          zip_file: bool = True, root: str | None = None) -> list[str]:
     """Write every release file of the package in ``package_dir`` to ``out_dir``.
 
     ``members`` are the repository files shipped in the zip beside datapackage/
-    (README, CHANGELOG…); ``meta`` is schemas/package.json, for the citation.
+    (README, CHANGELOG…); ``meta`` is schemas/package.json, for the citation;
+    ``root``, the repository, whose releases/ and CHANGELOG.md make feed.xml.
     Returns the paths written.
     """
     pkg = published.read(package_dir)
@@ -50,6 +52,11 @@ def write(package_dir: str, out_dir: str, members: dict[str, bytes] | None = Non
     written.append(write_datasette_metadata(pkg, os.path.join(out_dir, "metadata.json")))
     written += write_parquet(pkg, out_dir)
     written.append(write_xlsx(pkg, os.path.join(out_dir, f"{pkg.stem}.xlsx"), meta))
+    if root:
+        from .site import feed
+
+        body = feed(pkg, root).encode("utf-8")
+        written.append(_replace(os.path.join(out_dir, "feed.xml"), lambda tmp: open(tmp, "wb").write(body)))
     return written
 
 

@@ -159,12 +159,13 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
     official_pages = {(r["instrument_id"], r["url"]) for r in official_citations}
     official = {instrument_id for instrument_id, _ in official_pages}
     official_direct = {r["instrument_id"] for r in official_citations if r.get("copy") != "true"}
-    # one C-level pass over the (large) participation table
+    # one C-level pass over the (large) participation table; the rest works on its few distinct keys
     part = rows["participation"]
-    pairs = Counter(zip(map(dict.get, part, repeat("instrument_id")), map(dict.get, part, repeat("role"))))
-    page_rows = Counter(zip(map(dict.get, part, repeat("instrument_id")), map(dict.get, part, repeat("source_url"))))
-    from_official = Counter()
-    for (instrument_id, url), count in page_rows.items():
+    triples = Counter(zip(map(dict.get, part, repeat("instrument_id")), map(dict.get, part, repeat("role")),
+                          map(dict.get, part, repeat("source_url"))))
+    pairs, from_official = Counter(), Counter()
+    for (instrument_id, role, url), count in triples.items():
+        pairs[(instrument_id, role)] += count
         if (instrument_id, url) in official_pages:
             from_official[instrument_id] += count
     participation, roles = Counter(), {}
@@ -198,7 +199,7 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
         n = participation.get(r["id"], 0)
         detail = ", ".join(f"{role} {count}" for role, count in sorted(roles.get(r["id"], {}).items()))
         lines.append(f"| `{r['id']}` | {r['kind']} | {n} | {from_official.get(r['id'], 0)} | {r.get('participant_count', '')} | {detail} |")
-    lines += evidence_coverage(tables, rows) + list_coverage(rows)
+    lines += evidence_coverage(tables, rows) + list_coverage(rows, pairs)
     mentions = rows["mentions"]
     lines += ["", "## Mentions", "", "| article | mentions | agrees | differs | partly-differs | unverified |", "|---|---|---|---|---|---|"]
     by_article = {}
@@ -243,9 +244,12 @@ def evidence_coverage(tables: dict[str, Table], rows: dict) -> list[str]:
     return lines
 
 
-def list_coverage(rows: dict) -> list[str]:
-    """Per instrument and role: is the participation list complete, partial or absent?"""
-    counts = Counter(zip(map(dict.get, rows["participation"], repeat("instrument_id")), map(dict.get, rows["participation"], repeat("role"))))
+def list_coverage(rows: dict, counts: Counter | None = None) -> list[str]:
+    """Per instrument and role: is the participation list complete, partial or absent?
+
+    ``counts``: participation rows per (instrument_id, role), where the caller has them already."""
+    if counts is None:
+        counts = Counter(zip(map(dict.get, rows["participation"], repeat("instrument_id")), map(dict.get, rows["participation"], repeat("role"))))
     lines = ["", "## Participation lists: complete, partial or absent", "",
              "A missing participation row means *unknown* unless the list for that role is `complete`.", "",
              "| instrument | role | status | as of | rows | stated count |", "|---|---|---|---|---|---|"]

@@ -9,8 +9,10 @@ parallel lists (a row's cells are its text; its Source knows file and line).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import compress, repeat
+from operator import eq
 
 from .derive import PARENT_COLUMNS, Registry, address_parts
 from .records import _DATE_RE, _label, _show, problem
@@ -33,6 +35,19 @@ class Context:
 
     def records(self, table):
         return zip(self.rows[table], self.sources[table])
+
+    def column(self, table, name):
+        """The cells of one column (None where missing), computed once per build."""
+        key = ("column", table, name)
+        if key not in self._cache:
+            self._cache[key] = list(map(dict.get, self.rows[table], repeat(name)))
+        return self._cache[key]
+
+    def role_counts(self):
+        """Counter of (instrument_id, role) over participation: one C-level pass, shared by the rules."""
+        if "role_counts" not in self._cache:
+            self._cache["role_counts"] = Counter(zip(self.column("participation", "instrument_id"), self.column("participation", "role")))
+        return self._cache["role_counts"]
 
 
 # ------------------------------------------------------------------ records
@@ -93,6 +108,8 @@ def notes_are_short(ctx):
     for name in ctx.tables:
         if "note" not in ctx.tables[name].by_name:
             continue
+        if not any(note and len(note) > NOTE_LIMIT for note in set(ctx.column(name, "note"))):
+            continue  # the usual case: no long note, no per-row loop
         for row, src in ctx.records(name):
             note = row.get("note")
             if note and len(note) > NOTE_LIMIT and not row.get("derived"):
@@ -195,7 +212,7 @@ def cited_pages_are_sources(ctx):
     """A participation group, title, list or figure cites a page (source_url) that is among the record's sources."""
     cited = {(row.get("instrument_id"), row.get("url")) for row in ctx.rows["citations"]}
     for name in ("participation", "figures", "titles", "participation_lists"):
-        pages = set(zip(map(dict.get, ctx.rows[name], repeat("instrument_id")), map(dict.get, ctx.rows[name], repeat("source_url"))))
+        pages = set(zip(ctx.column(name, "instrument_id"), ctx.column(name, "source_url")))
         if not any(url for _, url in pages - cited):  # the usual case: no per-row loop
             continue
         for row, src in ctx.records(name):
@@ -209,6 +226,9 @@ def cited_pages_are_sources(ctx):
 
 def participation_cites_a_page(ctx):
     """A written participation group cites the page that shows it (source_url)."""
+    urls = set(ctx.column("participation", "source_url"))
+    if None not in urls and "" not in urls:
+        return  # the usual case: every row cites a page
     for row, src in ctx.records("participation"):
         if not row.get("derived") and not row.get("source_url"):
             yield problem(src, None, "missing required field 'source_url' (the page that shows this participation)", f"{_label(src, None)}.source_url")
@@ -217,8 +237,9 @@ def participation_cites_a_page(ctx):
 def issuer_in_one_place(ctx):
     """A single issuer is written as issuer_id only; joint issuers (two or more) as participation rows with role issuer."""
     written = {}
-    for row, src in ctx.records("participation"):
-        if row.get("role") == "issuer" and not row.get("derived"):
+    issuers = map(eq, repeat("issuer"), ctx.column("participation", "role"))
+    for row, src in compress(ctx.records("participation"), issuers):  # only the (few) issuer rows
+        if not row.get("derived"):
             written.setdefault(row.get("instrument_id"), []).append((row, src))
     with_issuer = {row.get("id") for row in ctx.rows["instruments"] if row.get("issuer_id")}
     for instrument, entries in written.items():
@@ -233,6 +254,8 @@ def issuer_in_one_place(ctx):
 def lists_cover_roles(ctx):
     """Every role with participation rows has a lists: entry saying whether the list is complete, partial or absent."""
     declared = {(r.get("instrument_id"), r.get("role")) for r in ctx.rows["participation_lists"]}
+    if all(role == "issuer" for _, role in ctx.role_counts().keys() - declared):
+        return  # the usual case: every (instrument, role) has its list; no per-row loop
     reported = set()
     for row, src in ctx.records("participation"):
         key = (row.get("instrument_id"), row.get("role"))
@@ -246,10 +269,7 @@ def lists_cover_roles(ctx):
 
 def lists_match_rows(ctx):
     """A complete list has as many rows as the count its source states; an absent one has none."""
-    counts = {}
-    for row in ctx.rows["participation"]:
-        key = (row.get("instrument_id"), row.get("role"))
-        counts[key] = counts.get(key, 0) + 1
+    counts = ctx.role_counts()
     for row, src in ctx.records("participation_lists"):
         have = counts.get((row.get("instrument_id"), row.get("role")), 0)
         status, stated = row.get("status"), row.get("count")
@@ -263,10 +283,7 @@ def lists_match_rows(ctx):
 
 def tallies_equal_vote_rows(ctx):
     """Where the vote lists are complete, each tally equals its number of rows."""
-    counts, complete = {}, set()
-    for row in ctx.rows["participation"]:
-        key = (row.get("instrument_id"), row.get("role"))
-        counts[key] = counts.get(key, 0) + 1
+    counts, complete = ctx.role_counts(), set()
     for row in ctx.rows["participation_lists"]:
         if row.get("status") == "complete":
             complete.add((row.get("instrument_id"), row.get("role")))

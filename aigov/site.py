@@ -30,11 +30,12 @@ from urllib.parse import quote
 from . import published
 
 GENERATOR = "global-ai-governance build.py site"
+CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 # Record tables that get a page each, and the field that names a record.
 PAGE_TABLES = {"instruments": "title_en", "actors": "name_en", "events": "name_en", "systems": "name", "articles": "title_en"}
 NAV = [("index.html", "Instruments"), ("actors/index.html", "Actors"), ("events/index.html", "Events"),
        ("articles/index.html", "Commentaries"), ("timeline.html", "Timeline"), ("about.html", "About & downloads")]
-WORDS = {"un": "UN", "ngo": "NGO", "ai": "AI", "iso": "ISO", "url": "URL", "id": "id", "zh": "Chinese", "en": "English"}
+WORDS = {"un": "UN", "ngo": "NGO", "ai": "AI", "iso": "ISO", "iso3": "ISO 3166 code", "url": "URL", "id": "id", "zh": "Chinese", "en": "English"}
 # How an actor's participation is headed on its page, by role.
 ACTOR_ROLE_HEADINGS = {"issuer": "Issued", "lead-sponsor": "Lead sponsor of", "sponsor": "Sponsored",
                        "additional-sponsor": "Additional sponsor of", "co-sponsor": "Co-sponsored", "signatory": "Signed",
@@ -194,8 +195,9 @@ class Site:
                 shown = f'<a href="https://www.wikidata.org/wiki/{quote(v)}">{e(v)}</a>'
             elif href(v) and (f.pattern is not None and "http" in f.pattern.pattern):
                 shown = f'<a href="{e(href(v))}">{e(v)}</a>'
-            elif f.name.endswith("_zh"):
-                shown = f'<span lang="zh">{e(v)}</span>'
+            elif f.name.endswith("_zh") or CJK.search(v):  # Chinese text, as printed
+                lang = row.get("language") if f.name not in ("title_en", "name_en") and row.get("language") else "zh"
+                shown = f'<span lang="{e(lang)}">{e(v)}</span>'
             else:
                 shown = e(v)
             if f.name == "date" and row.get("date_type"):
@@ -354,18 +356,18 @@ class Site:
         body.append('<section aria-labelledby="facts"><h2 id="facts">Facts</h2>'
                     + self.facts("instruments", r, p, skip={"id", "kind", "title_en", "title_zh", "summary", "note", *vote_fields})
                     + self.note(r.get("note")) + "</section>")
+        body.append(self.votes(r, p))
         titles = self.rows_about("titles", "instruments", rid)
         if titles:
             marks = {"true": ' <span class="mark">(official)</span>', "false": ' <span class="mark">(translation)</span>'}
-            items = "".join(f'<li><span class="meta">{e(t.get("language"))}</span> <span lang="{e(t.get("language") or "und")}">{e(t.get("title"))}</span>'
+            items = "".join(f'<li><span class="meta">{e(t.get("language"))}</span> <span lang="{e(t.get("language") or "und")}" dir="auto">{e(t.get("title"))}</span>'
                             f'{marks.get(t.get("official") or "", "")}</li>'
                             for t in sorted(titles, key=lambda t: t.get("language") or ""))
-            body.append(f'<section aria-labelledby="titles"><h2 id="titles">Titles in other languages</h2><ul>{items}</ul></section>')
+            body.append(f'<section aria-labelledby="titles"><h2 id="titles">Titles by language</h2><ul>{items}</ul></section>')
         subjects = self.rows_about("subjects", "instruments", rid)
         if subjects:
             body.append('<section aria-labelledby="subjects"><h2 id="subjects">Subjects (UNBIS Thesaurus)</h2><ul class="inline">'
                         + "".join(f"<li>{e(s.get('subject'))}</li>" for s in sorted(subjects, key=lambda s: s.get("subject") or "")) + "</ul></section>")
-        body.append(self.votes(r, p))
         body.append(self.participation(r, p))
         body.append(self.relations(rid, p))
         body.append(self.figures(rid))
@@ -421,10 +423,14 @@ class Site:
                 note = f' — {e(status["note"])}' if status.get("note") else ""
                 out.append(f'<p class="status {e(status.get("status"))}">{", ".join(bits)}{src}{note}</p>')
             if mine:
+                dates = {x.get("date") for x in mine}
+                shared = dates.pop() if len(dates) == 1 and len(mine) > 1 else None
+                if shared:
+                    out.append(f'<p class="meta">All on {e(shared)}.</p>')
                 items = []
                 for x in mine:
                     bits = []
-                    if x.get("date"):
+                    if x.get("date") and not shared:
                         bits.append(e(x["date"]))
                     if x.get("note"):
                         bits.append(e(x["note"]))
@@ -488,7 +494,7 @@ class Site:
             if role in VOTE_ROLES:
                 continue
             dates = {x["instrument_id"]: x.get("date") for x in by_role[role]}
-            extra = (lambda r, dates=dates: f' <span class="meta">— {e(label(role).lower())} {e(dates[r["id"]])}</span>' if dates.get(r["id"]) else "")
+            extra = (lambda r, dates=dates: f' <span class="meta">— on {e(dates[r["id"]])}</span>' if dates.get(r["id"]) else "")
             sections.append(f'<h3>{e(ACTOR_ROLE_HEADINGS.get(role, label(role)))} ({len(by_role[role])})</h3>'
                             + self.instrument_list(dates, p, extra))
         if sections:

@@ -55,6 +55,7 @@ def build_verdict(rows, sources):
     problems = records.check_cells(rows, sources, TABLES) + records.check_keys(rows, sources, TABLES)
     bad = set()
     groups = {c.group[0]: c.group[1] for c in schema.CHILD_TABLES if c.group}
+    groups.update({c.key: c.scalar for c in schema.CHILD_TABLES if c.scalar})  # official_hosts.0 -> address
     for p in problems:
         parts = [x for x in p.field.split(".") if not x.isdigit()]
         field = groups.get(parts[-1], parts[-1])

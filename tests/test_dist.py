@@ -62,6 +62,9 @@ def test_dist_writes_every_format(dist):
     tables = [r["name"] for r in descriptor(pkg)["resources"]]
     assert {f"{stem}.zip", f"{stem}.db", "metadata.json", f"{stem}.xlsx"} <= names
     assert {f"{stem}-{t}.parquet" for t in tables} <= names
+    if pkg == COMMITTED:  # the repository's releases/ and CHANGELOG.md give the feed
+        with open(os.path.join(out, "feed.xml"), encoding="utf-8") as fh:
+            assert f"<title>global-ai-governance {descriptor(pkg)['version']}</title>" in fh.read()
 
 
 def test_sqlite_row_counts_equal_the_csvs(db):

@@ -34,6 +34,7 @@ TEXT = st.text(
 ENGLISHISH = TEXT.filter(lambda t: not any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\u4e00" <= c <= "\u9fff" for c in t))
 CHINESE = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=12)
 DATES = st.dates(min_value=pd.Timestamp("1900-01-01").date(), max_value=pd.Timestamp("2100-12-31").date()).map(str)
+PAST_DATES = st.dates(min_value=pd.Timestamp("1990-01-01").date(), max_value=pd.Timestamp("2026-11-01").date()).map(str)  # 'accessed' is never in the future
 
 
 @st.composite
@@ -44,7 +45,7 @@ def instruments(draw):
         "title_en": draw(ENGLISHISH),
         "binding": draw(st.sampled_from(["true", "false"])),
         "sources": [{"url": "https://example.org/" + draw(st.from_regex(r"[a-z0-9]{1,10}", fullmatch=True)),
-                     "title": draw(TEXT), "accessed": draw(DATES), "official": "true", "language": "en"}],
+                     "title": draw(TEXT), "accessed": draw(PAST_DATES), "official": "true", "language": "en"}],
     }
     if draw(st.booleans()):
         record["title_zh"] = draw(CHINESE)
@@ -57,6 +58,10 @@ def instruments(draw):
     for field in ("short_name", "symbol", "summary", "note"):
         if draw(st.booleans()):
             record[field] = draw(ENGLISHISH)
+    # every filled fact needs a source that supports it
+    facts = [f.name for f in TABLES["instruments"].fields if f.fact and f.name in record
+             and (not f.fact_when or record.get(f.fact_when) == "true")]
+    record["sources"][0]["supports"] = facts
     return record
 
 
@@ -65,7 +70,7 @@ def instruments(draw):
 @example(record={"id": "generated-record", "kind": "report", "title_en": "NA", "short_name": "NO", "symbol": "0123",
                  "note": "1:30", "summary": "null", "binding": "false", "date": "2024-02-29", "date_type": "published",
                  "sources": [{"url": "https://example.org/x", "title": "n/a", "accessed": "2026-11-22",
-                              "official": "true", "language": "en"}]})
+                              "official": "true", "language": "en", "supports": ["title_en", "date", "symbol"]}]})
 def test_any_valid_record_round_trips_yaml_csv_pandas(record):
     work = tempfile.mkdtemp()
     try:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pandas as pd
+from urllib.parse import urlsplit
 import pytest
 
 from conftest import ROOT, run_build
@@ -157,7 +158,6 @@ def test_real_data_has_no_fact_without_evidence_and_no_unregistered_official_hos
     assert dated <= set(evidence[(evidence["record_table"] == "instruments") & (evidence["fact"] == "date")]["record_id"])
     hosts = tuple(publishers["address"])
     for url in citations.loc[citations["official"] == True, "url"]:  # noqa: E712
-        host_path = re.sub(r"^https?://", "", url)
-        host = host_path.split("/")[0].lower()
-        assert any(host == a or host.endswith("." + a) or host_path.startswith(a + "/") or host_path.lower().startswith(a.lower() + "/")
-                   for a in hosts), url
+        parts = urlsplit(url)
+        host, host_path = parts.hostname.lower(), parts.hostname.lower() + parts.path
+        assert any(host == a or host.endswith("." + a) or host_path.startswith(a + "/") for a in hosts), url

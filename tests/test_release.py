@@ -80,7 +80,7 @@ def test_removed_id_without_major_bump_fails_the_check(repo, capsys):
     os.remove(repo / "sources" / "systems" / "example-model.yaml")
     articles = repo / "sources" / "articles" / "example-article.yaml"
     text = articles.read_text(encoding="utf-8")
-    articles.write_text(text[: text.index("  - system_id")], encoding="utf-8")
+    articles.write_text(text[: text.index("  - system_id")] + text[text.index("sources:"):], encoding="utf-8")
     set_version(repo, "1.1.0")
     assert run(repo) == 0
     capsys.readouterr()

@@ -144,18 +144,16 @@ def evidence_rows(rows, sources, registry: Registry) -> None:
         table_rows = rows[child]
         if not table_rows:
             continue
-        values = list(map(dict.get, table_rows, repeat(column)))
-        facts = {value: f"{prefix}{value}" for value in set(values)}
         keys = list(zip(map(dict.get, table_rows, repeat("instrument_id")), map(dict.get, table_rows, repeat("source_url")),
-                        map(facts.__getitem__, values)))
+                        map(dict.get, table_rows, repeat(column))))
         first = dict(zip(reversed(keys), reversed(sources[child])))  # key -> Source of its first row
         for key in dict.fromkeys(keys):  # distinct keys, in order of first appearance
-            instrument_id, url, fact = key
+            instrument_id, url, value = key
             if not url:
                 continue
             for cit in by_record.get(("instruments", instrument_id), ()):
                 if cit.get("url") == url:
-                    add("instruments", instrument_id, fact, cit, first[key])
+                    add("instruments", instrument_id, f"{prefix}{value}", cit, first[key])
     # Sources of evidence rows point at the citation they come from (for messages).
     cit_src = {c.get("citation_id"): s for c, s in zip(rows["citations"], sources["citations"])}
     for i, src in enumerate(where):

@@ -55,8 +55,7 @@ def write(package_dir: str, out_dir: str, members: dict[str, bytes] | None = Non
     if root:
         from .site import feed
 
-        body = feed(pkg, root).encode("utf-8")
-        written.append(_replace(os.path.join(out_dir, "feed.xml"), lambda tmp: open(tmp, "wb").write(body)))
+        written.append(_write_bytes(os.path.join(out_dir, "feed.xml"), feed(pkg, root).encode("utf-8")))
     return written
 
 
@@ -76,6 +75,14 @@ def _replace(path: str, write_to) -> str:
             os.remove(tmp)
         raise
     return path
+
+
+def _write_bytes(path: str, body: bytes) -> str:
+    def write_to(tmp):
+        with open(tmp, "wb") as fh:
+            fh.write(body)
+
+    return _replace(path, write_to)
 
 
 # --- SQLite -----------------------------------------------------------------
@@ -208,13 +215,7 @@ def datasette_metadata(pkg: published.Package) -> dict:
 
 
 def write_datasette_metadata(pkg: published.Package, path: str) -> str:
-    body = json.dumps(datasette_metadata(pkg), ensure_ascii=False, indent=2) + "\n"
-
-    def write_to(tmp):
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(body)
-
-    return _replace(path, write_to)
+    return _write_bytes(path, (json.dumps(datasette_metadata(pkg), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
 
 
 # --- Parquet ----------------------------------------------------------------

@@ -24,6 +24,7 @@ def render(meta: dict, tables: dict[str, Table], rows: dict, readme_text: str | 
         "docs/timeline.svg": timeline_svg(rows).encode("utf-8"),
         "docs/coverage.md": coverage(tables, rows).encode("utf-8"),
         "CITATION.cff": citation(meta).encode("utf-8"),
+        ".zenodo.json": zenodo(meta).encode("utf-8"),
     }
     for name in FILE_TABLES:
         text = json.dumps(editor_schema(tables, name), ensure_ascii=False, indent=2) + "\n"
@@ -282,6 +283,25 @@ def citation(meta: dict) -> str:
         lines += [f"  - \"{k}\"" for k in meta["keywords"]]
     lines.append(f"abstract: \"{meta['description']}\"")
     return "\n".join(lines) + "\n"
+
+
+def zenodo(meta: dict) -> str:
+    """.zenodo.json: the deposit metadata Zenodo's GitHub integration reads when a release is published."""
+    cff = meta.get("x-citation", {})
+    licence = (meta.get("licenses") or [{}])[0].get("name", "CC-BY-4.0")
+    record = {
+        "upload_type": "dataset",
+        "title": meta["title"],
+        "version": meta["version"],
+        "description": meta["description"],
+        "creators": [{"name": a["name"]} for a in cff.get("authors", [{"name": "Global AI Governance Tracker contributors"}])],
+        "license": licence.lower(),
+        "access_right": "open",
+        "keywords": meta.get("keywords", []),
+    }
+    if cff.get("date-released"):
+        record["publication_date"] = cff["date-released"]
+    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
 
 
 def _replace_section(text: str, marker: str, body: str) -> str:

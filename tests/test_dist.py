@@ -269,3 +269,13 @@ def test_release_and_dist_make_the_same_zip(dist, tmp_path):
         strip = lambda name: name.split("/", 1)[1]  # noqa: E731
         assert sorted(map(strip, a.namelist())) == sorted(map(strip, b.namelist()))
         assert all(a.read(n) == b.read(m) for n, m in zip(sorted(a.namelist()), sorted(b.namelist())))
+
+
+def test_zenodo_metadata_follows_the_package_metadata():
+    with open(os.path.join(ROOT, "schemas", "package.json"), encoding="utf-8") as fh:
+        meta = json.load(fh)
+    with open(os.path.join(ROOT, ".zenodo.json"), encoding="utf-8") as fh:
+        zenodo = json.load(fh)
+    assert zenodo["title"] == meta["title"] and zenodo["version"] == meta["version"]
+    assert zenodo["upload_type"] == "dataset" and zenodo["license"] == meta["licenses"][0]["name"].lower()
+    assert zenodo.get("publication_date") == meta.get("x-citation", {}).get("date-released")

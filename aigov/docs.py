@@ -172,7 +172,9 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
     participation, roles = Counter(), {}
     for (instrument_id, role), count in pairs.items():
         participation[instrument_id] += count
-        roles.setdefault(instrument_id, Counter())[role] = count
+        if instrument_id not in roles:  # (setdefault would build a Counter per key)
+            roles[instrument_id] = Counter()
+        roles[instrument_id][role] = count
     lines += ["", "## Instruments", "",
               f"- {len(instruments)} instruments; {sum(1 for r in instruments if r['id'] in official)} have an official source"
               f" ({sum(1 for r in instruments if r['id'] in official and r['id'] not in official_direct)} of them only through a verbatim copy of"

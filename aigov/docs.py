@@ -79,6 +79,13 @@ def data_dictionary(tables: dict[str, Table]) -> str:
             fact = " *Fact: a source must support it (`supports:`).*" if f.fact else ""
             lines.append(f"| `{f.name}` | {f.type} | {'yes' if f.required else ''} | {'; '.join(allowed)} | {_cell(f.description)}{fact} |")
         lines.append("")
+        for f in table.fields:  # what each allowed value means (schemas/vocabularies.json)
+            if not f.enum:
+                continue
+            defined = f.spec.get("x-enum-descriptions") or {}
+            lines += [f"Values of `{f.name}`:", ""]
+            lines += [f"- `{v}`: {_cell(defined.get(v, '(no definition yet)'))}" for v in f.enum]
+            lines.append("")
     lines += rules_section()
     return "\n".join(lines)
 

@@ -119,20 +119,57 @@ def render(meta: dict, tables: dict[str, Table], rows: dict[str, list[dict]]) ->
     return out
 
 
+class UnsafeOutput(Exception):
+    """An output path that goes through a symbolic link: the build refuses to write there."""
+
+    plain = True  # build.py prints the message, not a traceback
+
+
+FILE_MODE, DIR_MODE = 0o644, 0o755  # what the build writes is readable by everyone, whatever the umask
+
+
+def _no_links(root: str, rel: str) -> None:
+    """Refuse to write ``root/rel`` if a folder on the way (below ``root``) is a symbolic link."""
+    parts = os.path.normpath(rel).split(os.sep)[:-1]
+    path = root
+    for part in parts:
+        path = os.path.join(path, part)
+        if os.path.islink(path):
+            raise UnsafeOutput(f"{os.path.relpath(path)} is a symbolic link; the build does not write through links: "
+                               "replace it by a real folder (or delete it) and run the build again")
+
+
+def _makedirs(path: str) -> None:
+    """os.makedirs, with every folder it creates set to 0755 (mkdtemp and umasks make them private)."""
+    missing = []
+    while path and not os.path.isdir(path):
+        missing.append(path)
+        path = os.path.dirname(path)
+    for folder in reversed(missing):
+        os.makedirs(folder, exist_ok=True)
+        os.chmod(folder, DIR_MODE)
+
+
 def write_tree(target: str, files: dict[str, bytes]) -> None:
     """Replace directory ``target`` by exactly ``files``, never leaving it half written.
 
     The new tree is written beside the old one and swapped in with renames, so
-    a failure (disk full, Ctrl-C) leaves the previous package in place.
+    a failure (disk full, Ctrl-C) leaves the previous package in place. Files
+    are 0644 and folders 0755; a ``target`` that is a symbolic link is refused.
     """
+    if os.path.islink(target):
+        raise UnsafeOutput(f"{os.path.relpath(target)} is a symbolic link; the build does not write through links: "
+                           "delete the link and run the build again")
     parent = os.path.dirname(os.path.abspath(target)) or "."
     staging = tempfile.mkdtemp(prefix=".staging-", dir=parent)
     try:
+        os.chmod(staging, DIR_MODE)
         for rel, body in files.items():
             path = os.path.join(staging, rel)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
+            _makedirs(os.path.dirname(path))
             with open(path, "wb") as fh:
                 fh.write(body)
+            os.chmod(path, FILE_MODE)
         old = None
         if os.path.exists(target):
             old = tempfile.mkdtemp(prefix=".previous-", dir=parent)
@@ -147,14 +184,23 @@ def write_tree(target: str, files: dict[str, bytes]) -> None:
 
 
 def write_files(root: str, files: dict[str, bytes]) -> None:
-    """Write individual generated files (docs), each replaced atomically."""
+    """Write individual generated files (docs), each replaced atomically, as 0644 (folders
+    0755); never through a symbolic link."""
+    for rel in files:
+        _no_links(root, rel)
     for rel, body in files.items():
         path = os.path.join(root, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        _makedirs(os.path.dirname(path))
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(body)
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(body)
+            os.chmod(tmp, FILE_MODE)  # mkstemp makes it 0600
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
 
 
 def differences(root: str, files: dict[str, bytes], tree: str | None = None) -> list[str]:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import functools
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from itertools import repeat
@@ -35,6 +37,8 @@ _INVISIBLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # A leading = + - @ makes Excel, LibreOffice and Google Sheets run the cell as a formula.
 _FORMULA_START = ("=", "+", "-", "@")
+# Excel, LibreOffice and Google Sheets cut a cell at 32,767 characters.
+MAX_CELL = 32767
 
 
 @dataclass(slots=True)
@@ -76,28 +80,90 @@ def _show(value: str, limit: int = 60) -> str:
 # ------------------------------------------------------------------ reading
 
 
+def _shown(path: str) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # Windows: another drive
+        return path
+
+
+def _lstat(path: str):
+    try:
+        return os.lstat(path)
+    except OSError:
+        return None
+
+
 def source_files(src_dir: str) -> list[tuple[str, str]]:
-    """(table, path) for every record file, sorted so that builds are deterministic."""
+    """(table, path) for every record file, sorted so that builds are deterministic.
+
+    Symbolic links (to files or folders) and anything but ordinary files are never
+    listed, so never followed; ``stray_files`` reports them.
+    """
     found = []
+    top = _lstat(src_dir)
+    if top is None or stat.S_ISLNK(top.st_mode):
+        return found
     for table in FILE_TABLES:
         folder = os.path.join(src_dir, table)
-        if not os.path.isdir(folder):
+        info = _lstat(folder)
+        if info is None or not stat.S_ISDIR(info.st_mode):  # missing, or a link to a folder
             continue
-        for name in sorted(os.listdir(folder)):
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue  # reported by stray_files
+        for name in names:
             if name.endswith((".yaml", ".yml")):
-                found.append((table, os.path.join(folder, name)))
+                path = os.path.join(folder, name)
+                entry = _lstat(path)
+                if entry is not None and stat.S_ISREG(entry.st_mode):
+                    found.append((table, path))
     return found
 
 
 def stray_files(src_dir: str) -> list[Problem]:
-    """Files in sources/ the build would otherwise ignore silently."""
+    """Files in sources/ the build would otherwise ignore silently, and what it refuses to
+    read: symbolic links (files or folders, never followed), folders inside a record
+    folder, anything that is not an ordinary file, folders it cannot read."""
     problems = []
-    for root, dirs, files in os.walk(src_dir):
+
+    def refuse(path, message):
+        problems.append(Problem(_shown(path), 1, 1, "", message))
+
+    top = _lstat(src_dir)
+    if top is not None and stat.S_ISLNK(top.st_mode):
+        refuse(src_dir, "the sources folder is a symbolic link, which the build does not follow: use the folder itself")
+        return problems
+
+    def unreadable(exc):
+        refuse(exc.filename or src_dir, f"cannot read this folder ({exc.strerror or exc})")
+
+    for root, dirs, files in os.walk(src_dir, onerror=unreadable, followlinks=False):
         dirs.sort()
         rel = os.path.relpath(root, src_dir)
+        for name in list(dirs):
+            path = os.path.join(root, name)
+            info = _lstat(path)
+            if info is None or stat.S_ISLNK(info.st_mode):
+                refuse(path, "symbolic link to a folder: links in sources/ are never followed; put the files themselves here")
+                dirs.remove(name)
+            elif rel != ".":
+                refuse(path, "folder inside a record folder: records are files sources/<table>/<id>.yaml; move the files "
+                             "up or remove the folder")
+                dirs.remove(name)
         for name in sorted(files):
             path = os.path.join(root, name)
-            shown = os.path.relpath(path)
+            shown = _shown(path)
+            info = _lstat(path)
+            if info is None:
+                continue
+            if stat.S_ISLNK(info.st_mode):
+                problems.append(Problem(shown, 1, 1, "", "symbolic link: links in sources/ are never followed; replace the link by the file itself"))
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                problems.append(Problem(shown, 1, 1, "", "not an ordinary file (a pipe, socket or device): record files are ordinary text files"))
+                continue
             if rel == "." or rel.split(os.sep)[0] not in FILE_TABLES or os.sep in rel:
                 problems.append(Problem(shown, 1, 1, "", f"file outside the record folders; records live in sources/<table>/<id>.yaml with <table> one of {', '.join(FILE_TABLES)}"))
             elif name.endswith(".yml"):
@@ -228,16 +294,33 @@ def _unknown(key: str, allowed: list[str], table: str) -> str:
 # ------------------------------------------------------------ checking cells
 
 
-def cell_checker(field: Field):
-    """A function value -> message-or-None for one field, built once per field."""
+def cell_checker(field: Field, example: str | None = None, today: _dt.date | None = None):
+    """A function value -> message-or-None for one field, built once per field.
+
+    ``example``: a real value to show in the message for a badly formed id (for a foreign
+    key, an id of the table it points to). ``today``: the date after which an
+    ``accessed`` date is refused (default: today in UTC, plus a day for time zones ahead).
+    """
     kind = field.type
     enum = set(field.enum) if field.enum else None
     pattern = field.pattern
     lang_en = field.name.endswith("_en")
     lang_zh = field.name.endswith("_zh")
     code_check = _CODE_CHECKS.get(field.check) if field.check else None
+    pattern_help = None
+    if pattern is not None:
+        pattern_help = _PATTERN_HELP.get(pattern.pattern, "text matching " + pattern.pattern)
+        if example is not None and pattern.pattern == ID_RE.pattern:
+            pattern_help = f"an id: lowercase letters, digits and single hyphens, e.g. {example!r}"
+    latest = now = None
+    if field.name == "accessed" and kind == "date":
+        now = today or _dt.datetime.now(_dt.timezone.utc).date()
+        latest = now if today is not None else now + _dt.timedelta(days=1)  # a day's grace for time zones ahead of UTC
 
     def check(value: str) -> str | None:
+        if len(value) > MAX_CELL:
+            return (f"is {len(value):,} characters long; spreadsheets cut a cell at {MAX_CELL:,} characters, so a value must be "
+                    "shorter: shorten it (quote the key passage, and link to the full text in a source)")
         bad = _INVISIBLE.search(value)
         if bad:
             char = bad.group()
@@ -253,7 +336,7 @@ def cell_checker(field: Field):
             if enum is not None and value not in enum:
                 return f"not an allowed value (got {_show(value)}, expected one of: {', '.join(field.enum)})"
             if pattern is not None and not pattern.fullmatch(value):
-                return f"does not have the expected form (got {_show(value)}, expected {_PATTERN_HELP.get(pattern.pattern, 'text matching ' + pattern.pattern)})"
+                return f"does not have the expected form (got {_show(value)}, expected {pattern_help})"
             if field.free_text and value.startswith(_FORMULA_START):
                 return (f"starts with '{value[0]}' (got {_show(value)}); spreadsheets would run this cell as a formula, "
                         "so reword it to start with a letter or digit")
@@ -268,9 +351,12 @@ def cell_checker(field: Field):
             if not _DATE_RE.fullmatch(value):
                 return f"not a date (got {_show(value)}, expected YYYY-MM-DD, e.g. '2024-03-21')"
             try:
-                _dt.date.fromisoformat(value)
+                day = _dt.date.fromisoformat(value)
             except ValueError:
                 return f"not a real calendar date (got {_show(value)}, expected a day that exists, YYYY-MM-DD)"
+            if latest is not None and day > latest:
+                return (f"is in the future (got {_show(value)}, today is {now.isoformat()}): "
+                        "'accessed' is the day you read the page, so it cannot be later than today")
             return None
         if kind == "boolean":
             if value not in field.true_values and value not in field.false_values:
@@ -330,16 +416,26 @@ def check_cells(rows, sources, tables) -> list[Problem]:
     problems = []
     for name, table in tables.items():
         table_rows = rows[name]
+        targets = {fk["fields"][0]: fk["reference"]["resource"] for fk in table.foreign_keys if len(fk["fields"]) == 1}
         for f in table.fields:
             column = f.name
             # Fast path: check each distinct value once (values repeat a lot: roles, dates,
             # ids); walk the rows only for a column that has a bad or missing value.
             distinct = set(map(dict.get, table_rows, repeat(column)))
-            check = cell_checker(f)
+            target = targets.get(column) or (name if table.primary_key == [column] else None)
+            check = cell_checker(f, example=_example_id(rows, tables, target) if target else None)
             verdicts = {value: check(value) for value in distinct if value is not None}
             bad = {value for value, message in verdicts.items() if message}
             if not bad and not (f.required and None in distinct):
                 continue
+            for value in bad:  # a country name or code where an actor id or ISO code is expected
+                hint = None
+                if target == "actors" and column != "id":
+                    hint = _country_hint(value, rows, "id")
+                elif f.check == "iso3166-alpha3":
+                    hint = _country_hint(value, rows, "iso3")
+                if hint:
+                    verdicts[value] += f"; {hint}"
             for row, src in zip(table_rows, sources[name]):
                 value = row.get(column)
                 if value is None:
@@ -349,6 +445,77 @@ def check_cells(rows, sources, tables) -> list[Problem]:
                 elif value in bad:
                     problems.append(problem(src, column, verdicts[value]))
     return problems
+
+
+# Shown when the table an id points to has no record yet.
+_EXAMPLE_IDS = {"actors": "fra", "events": "ai-action-summit-paris-2025", "instruments": "global-digital-compact",
+                "systems": "pytorch", "articles": "ai-public-good-2025"}
+
+
+def _example_id(rows, tables, target: str) -> str | None:
+    """An id of table ``target`` to show as an example: a real one where the table has rows."""
+    table = tables.get(target)
+    if table is None or len(table.primary_key) != 1:
+        return None
+    (key,) = table.primary_key
+    pattern = table.by_name[key].pattern
+    ids = sorted(v for v in map(dict.get, rows.get(target, ()), repeat(key))
+                 if isinstance(v, str) and (pattern is None or pattern.fullmatch(v)))
+    if not ids:
+        return _EXAMPLE_IDS.get(target)
+    if target == "actors":  # a state shows the rule for states too
+        states = [i for i in ids if len(i) == 3]
+        ids = states or ids
+    return ids[len(ids) // 2]
+
+
+@functools.lru_cache(maxsize=1)
+def _country_names() -> dict[str, object]:
+    import pycountry
+
+    names = {}
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            text = getattr(country, attr, None)
+            if text:
+                names.setdefault(text.casefold(), country)
+    return names
+
+
+def country_for(value: str):
+    """The ISO 3166-1 country whose alpha-2 or alpha-3 code, name, official name or common
+    name is exactly ``value`` (ignoring case), or None. Never a fuzzy match."""
+    import pycountry
+
+    text = value.strip()
+    if not text or len(text) > 100:
+        return None
+    if len(text) == 2 and text.isascii() and text.isalpha():
+        return pycountry.countries.get(alpha_2=text.upper())
+    if len(text) == 3 and text.isascii() and text.isalpha():
+        found = pycountry.countries.get(alpha_3=text.upper())
+        if found is not None:
+            return found
+    return _country_names().get(text.casefold())
+
+
+def _country_hint(value: str, rows, column: str) -> str | None:
+    """For a country name or code where a state's actor id (column 'id') or its ISO code
+    (column 'iso3') is expected: what to write instead, and how to add a missing state."""
+    country = country_for(value)
+    if country is None:
+        return None
+    code = country.alpha_3
+    if column == "iso3":
+        return f"{country.name} is {code!r}" if value != code else None
+    wanted = code.lower()
+    exists = any(row.get("id") == wanted for row in rows.get("actors", ()))
+    create = f"create it with `python build.py new-state {code}`"
+    if value == wanted:
+        return None if exists else f"{country.name} has no actor file yet: {create}"
+    what = "the ISO code of" if len(value) <= 3 else "the name of"
+    advice = f"{_show(value)} is {what} {country.name}: a state's id is its lowercase ISO 3166-1 alpha-3 code, write {wanted!r}"
+    return advice if exists else f"{advice} ({country.name} has no actor file yet: {create})"
 
 
 # ------------------------------------------------------- keys across tables
@@ -376,24 +543,39 @@ def check_keys(rows, sources, tables) -> list[Problem]:
                 problems.append(problem(src, column, f"duplicate {what} {_show(' + '.join(key))}: already used in {other.path}:{line}; {'ids must be unique' if pk == ['id'] else 'remove the repeated entry'}"))
             else:
                 seen[key] = src
+    placeholders = _template_ids()
     for name, table in tables.items():
         for fk in table.foreign_keys:
             (column,) = fk["fields"]
             target = fk["reference"]["resource"]
             known = keysets[target]
             values = set(map(dict.get, rows[name], repeat(column)))
-            missing = {v for v in values if v is not None and (v,) not in known and ID_RE.fullmatch(v)}
+            missing = {v for v in values if v is not None and (v,) not in known and ID_RE.fullmatch(v)} - placeholders
             if not missing:
                 continue  # fast path: every reference resolves
             for row, src in zip(rows[name], sources[name]):
                 value = row.get(column)
                 if value in missing:
-                    hint = _suggest(value, known)
-                    problems.append(problem(src, column, f"refers to {_show(value)}, which is not an id in {target} (no file sources/{target}/{value}.yaml){hint}"))
+                    hint = _suggest(value, known, target, rows)
+                    where = f" (no file sources/{target}/{value}.yaml)" if target in FILE_TABLES else ""
+                    problems.append(problem(src, column, f"refers to {_show(value)}, which is not an id in {target}{where}{hint}"))
     return problems
 
 
-def _suggest(value, known) -> str:
+def _template_ids() -> frozenset:
+    """The templates' placeholder ids: refused as placeholders (aigov/guards.py), not reported twice."""
+    from .guards import TEMPLATE_IDS
+
+    return TEMPLATE_IDS
+
+
+def _suggest(value, known, target: str | None = None, rows=None) -> str:
+    if target == "actors" and rows is not None:
+        hint = _country_hint(value, rows, "id")
+        if hint:
+            return f"; {hint}"
+    if len(value) > 200:  # nothing that long is an id; do not spend time comparing it
+        return ""
     close = difflib.get_close_matches(value, [k[0] for k in known if k[0] is not None], n=1, cutoff=0.75)
     if close:
         return f"; did you mean '{close[0]}'?"

@@ -139,6 +139,9 @@ def load_tables(schema_dir: str = SCHEMA_DIR) -> dict[str, Table]:
             primary_key=spec["primaryKey"],
             foreign_keys=spec.get("foreignKeys", []),
         )
+    from . import vocabularies  # the definitions of enum values (schemas/vocabularies.json)
+
+    vocabularies.apply(tables, schema_dir)
     return tables
 
 

@@ -44,6 +44,9 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from generate import generate  # noqa: E402
 
+# The generated sources are example data (example.org addresses); see aigov/guards.py.
+os.environ["AIGOV_ALLOW_EXAMPLE_DATA"] = "1"
+
 FLOOR = """
 import os, sys, yaml
 for table in ("actors", "events", "instruments", "systems", "articles"):

@@ -61,7 +61,7 @@ def test_all_problems_are_reported_in_one_run(sources_copy, capsys):
     capsys.readouterr()
     assert run_build(str(src), out) == 1
     err = capsys.readouterr().err
-    for name in ("wrong-type.yaml:7:1", "dangling-reference.yaml:6:1", "impossible-date.yaml:6:1", "syntax-error.yaml:6:8"):
+    for name in ("wrong-type.yaml:7:1", "dangling-reference.yaml:6:1", "impossible-date.yaml:6:1", "syntax-error.yaml:5:11"):
         assert name in err
     assert "4 problems in 4 files" in err
 

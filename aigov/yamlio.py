@@ -257,6 +257,11 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[object, str, str]:
     # --- a line without ':'
     if "could not find expected ':'" in problem:
         mark = cmark
+        glued = re.match(r"([ ]*(?:-[ ]+)?)([A-Za-z_][A-Za-z0-9_]*):(\S.*)$", line_of(mark))
+        if glued:  # 'kind:statement': a colon, but no space after it
+            key, value = glued.group(2), glued.group(3).strip()
+            return done(_Mark(mark.line, len(glued.group(1))), f"there is no space after the ':' of '{key}', so YAML reads the "
+                        f"whole line as one word: write a space after the colon, e.g. {key}: {value[:40]}", key)
         return done(mark, f"line {mark.line + 1} has no ':' after its field name, so YAML cannot read it: write 'field: value' "
                           "with a colon and a space after the field name; if this line continues the text of the line above, "
                           "indent it further than that field's name, or put the whole text in quotes on one line")
@@ -328,6 +333,15 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[object, str, str]:
         key = start.group("key").strip() if start else ""
         if before and before[-1] in _QUOTES and start:
             quote = before[-1]
+            if before.count(quote) % 2 == 1:  # this quote closes one opened on an earlier line, left open there
+                for number in range(pmark.line - 1, -1, -1):
+                    opened = _KEY_AT_START.match(lines[number])
+                    if lines[number].count(quote) % 2 == 1 and opened:
+                        rest = lines[number][opened.end():]
+                        column = opened.end() + len(rest) - len(rest.lstrip())
+                        return done(_Mark(number, column), f"the quote {quote} that opens this value is never closed on its "
+                                    f"line, so YAML reads on to the next {quote} (line {pmark.line + 1}): add the closing {quote} "
+                                    "at the end of the value", opened.group("key").strip())
             if quote == "'":
                 tip = "an apostrophe inside '…' is written twice: 'It''s here'"
             else:

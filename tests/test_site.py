@@ -329,3 +329,38 @@ def test_from_an_instrument_to_a_state_and_back(browser, site):
     browser.back()
     assert browser.find_element(By.TAG_NAME, "h1").text == name
     assert console_errors(browser) == []
+
+
+def test_feed_is_valid_atom(site):
+    """RFC 4287's requirements, checked element by element (no network validator here)."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    a = "{http://www.w3.org/2005/Atom}"
+    root = ET.parse(os.path.join(site, "feed.xml")).getroot()
+    assert root.tag == f"{a}feed"
+    rfc3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+    iri = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:\S+")
+    # atom:feed: exactly one id, title, updated; an author (here on the feed, so entries inherit it)
+    for name in ("id", "title", "updated"):
+        assert len(root.findall(f"{a}{name}")) == 1, name
+    assert iri.fullmatch(root.find(f"{a}id").text)
+    assert rfc3339.fullmatch(root.find(f"{a}updated").text)
+    assert root.find(f"{a}author/{a}name").text.strip()
+    entries = root.findall(f"{a}entry")
+    assert entries
+    ids = set()
+    for entry in entries:
+        for name in ("id", "title", "updated"):
+            assert len(entry.findall(f"{a}{name}")) == 1, name
+        assert iri.fullmatch(entry.find(f"{a}id").text)
+        assert rfc3339.fullmatch(entry.find(f"{a}updated").text)
+        ids.add(entry.find(f"{a}id").text)
+        # an entry without content needs an alternate link; one with content may have it
+        content = entry.find(f"{a}content")
+        if content is None:
+            assert any(l.get("rel", "alternate") == "alternate" for l in entry.findall(f"{a}link"))
+        else:
+            assert content.get("type", "text") in ("text", "html", "xhtml")
+    assert len(ids) == len(entries)  # entry ids are unique
+    assert max(e.find(f"{a}updated").text for e in entries) <= root.find(f"{a}updated").text

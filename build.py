@@ -295,7 +295,7 @@ def import_un_command(args) -> int:
     folder = args.snapshots or os.path.join(ROOT, "..", "shared", "snapshots", un_ga.SNAPSHOT)
     try:
         changed = un_ga.run(ROOT, folder, args.sources, write=not args.check)
-    except (snapshots.SnapshotError, un_ga.ImportError_, OSError) as exc:
+    except (snapshots.SnapshotError, un_ga.UnImportError, OSError) as exc:
         print(f"import-un: {exc}", file=sys.stderr)
         return 1
     if args.check:

@@ -126,7 +126,7 @@ def test_every_name_maps_and_no_name_is_guessed(raw, crosswalk):
     assert crosswalk["CÔTE D’IVOIRE"] == crosswalk["CÔTE D'IVOIRE"] == "CIV"
     assert crosswalk["NETHERLANDS (KINGDOM OF THE)"] == "NLD"
     assert crosswalk["CONGO"] == "COG" and crosswalk["DEMOCRATIC REPUBLIC OF THE CONGO"] == "COD"
-    with pytest.raises(un_ga.ImportError_, match="not in crosswalks"):
+    with pytest.raises(un_ga.UnImportError, match="not in crosswalks"):
         un_ga.crosswalk_code("KOREA", crosswalk)
 
 

@@ -52,7 +52,7 @@ NOT_VOTING_NOTE = ("Derived, not stated by the UN: a Member State on the adoptio
                    "the Assembly's recorded-vote lists in this snapshot) that is in none of the three lists.")
 
 
-class ImportError_(Exception):
+class UnImportError(Exception):
     """A problem with the snapshot the importer cannot resolve by itself."""
 
 
@@ -91,12 +91,12 @@ def reconcile(lines: list[tuple[str, int, dict]]) -> tuple[str, int, dict]:
     first = lines[0][2]
     for _, number, rec in lines[1:]:
         if fields(rec) != fields(first):
-            raise ImportError_(f"{first['symbol']}: lines {lines[0][1]} and {number} differ in more than the sponsor lists")
+            raise UnImportError(f"{first['symbol']}: lines {lines[0][1]} and {number} differ in more than the sponsor lists")
     best = max(lines, key=lambda item: sum(len(item[2][k]) for k in SPONSOR_LISTS))
     for _, number, rec in lines:
         for key in SPONSOR_LISTS:
             if not set(rec[key]) <= set(best[2][key]):
-                raise ImportError_(f"{first['symbol']}: the {key} of line {number} are not contained in line {best[1]}'s")
+                raise UnImportError(f"{first['symbol']}: the {key} of line {number} are not contained in line {best[1]}'s")
     return best
 
 
@@ -136,7 +136,7 @@ def member_states(lines: list[tuple[str, int, dict]], crosswalk: dict[str, str])
     """The membership: every state named in any recorded-vote list of the snapshot."""
     codes = {crosswalk_code(name, crosswalk) for _, _, rec in lines for key in VOTE_LISTS for name in rec[key]}
     if len(codes) != 193:
-        raise ImportError_(f"the recorded-vote lists name {len(codes)} states, not the 193 Member States")
+        raise UnImportError(f"the recorded-vote lists name {len(codes)} states, not the 193 Member States")
     return codes
 
 
@@ -151,7 +151,7 @@ def load_crosswalk(path: str) -> dict[str, str]:
 def crosswalk_code(name: str, crosswalk: dict[str, str]) -> str:
     code = crosswalk.get(name)
     if code is None:
-        raise ImportError_(f"the UN name {name!r} is not in crosswalks/un-names-iso3.json; add it with its ISO 3166-1 alpha-3 code after checking it by hand")
+        raise UnImportError(f"the UN name {name!r} is not in crosswalks/un-names-iso3.json; add it with its ISO 3166-1 alpha-3 code after checking it by hand")
     return code
 
 
@@ -174,7 +174,7 @@ def imported_part(manifest, files, item, crosswalk, members, events: set[str]) -
     data_url = f"{manifest.url(rel)}#L{number}"
     adoption = ADOPTION.get(rec["adoption_type"])
     if adoption is None:
-        raise ImportError_(f"{symbol}: unknown adoption type {rec['adoption_type']!r}")
+        raise UnImportError(f"{symbol}: unknown adoption type {rec['adoption_type']!r}")
     date = _date(rec["adoption_date"])
     official_copy = f"https://undocs.org/{symbol}"
     part = {
@@ -196,7 +196,7 @@ def imported_part(manifest, files, item, crosswalk, members, events: set[str]) -
         stated = {"voted-yes": rec["MS_in_favour_count"], "voted-no": rec["MS_against_count"], "abstained": rec["MS_abstaining_count"]}
         for role, count in counts.items():
             if str(count) != str(stated[role]).strip():
-                raise ImportError_(f"{symbol}: the {role} count {stated[role]} differs from its list of {count} names")
+                raise UnImportError(f"{symbol}: the {role} count {stated[role]} differs from its list of {count} names")
         part.update(votes_yes=str(counts["voted-yes"]), votes_no=str(counts["voted-no"]), votes_abstain=str(counts["abstained"]))
         data_source["supports"] += ["votes_yes", "votes_no", "votes_abstain"]
     sources = [data_source]
@@ -213,7 +213,7 @@ def imported_part(manifest, files, item, crosswalk, members, events: set[str]) -
         sources.append(source)
         part["titles"].append({"language": language, "title": title, "official": "true", "source_url": url})
     if "title_en" not in part or "title_zh" not in part:
-        raise ImportError_(f"{symbol}: the snapshot lacks the English or Chinese text")
+        raise UnImportError(f"{symbol}: the snapshot lacks the English or Chinese text")
     part["title_zh_official"] = "true"
     part["unbis_subjects"] = [term for term, thesaurus in rec["subjects"] if thesaurus == "UNBIS Thesaurus"]
     groups, lists = [], []

@@ -17,6 +17,7 @@ from operator import eq
 from .derive import PARENT_COLUMNS, Registry, address_parts
 from .records import _DATE_RE, _label, _show, problem
 from .schema import FILE_TABLES, Table
+from .yamlio import Problem
 
 NOTE_LIMIT = 1000
 ROLE_COUNTS = {"voted-yes": "votes_yes", "voted-no": "votes_no", "abstained": "votes_abstain"}
@@ -188,8 +189,6 @@ def supports_names_facts(ctx):
 
 
 def problem_at(src, where, label, message):
-    from .yamlio import Problem
-
     return Problem(src.path, where[0], where[1], label, message)
 
 

@@ -37,7 +37,6 @@ MANIFEST = os.path.join(ROOT, "snapshots", "summit-pages.tsv")
 CROSSWALK = os.path.join(ROOT, "crosswalks", "summit-names.json")
 SOURCES = os.path.join(ROOT, "sources")
 DEFAULT_SNAPSHOTS = os.path.join(os.path.dirname(ROOT), "shared", "snapshots", "summit-pages")
-ACCESSED = "2026-11-29"  # the day the prints were copied and read (snapshots/summit-pages.tsv)
 PRINT_NOTE = " (browser print in a personal GitHub repository)"
 
 # One entry per print that has a list. Markers are exact text of the print; line breaks in
@@ -262,7 +261,7 @@ def extract(folder: str, crosswalk: dict[str, str] | None = None) -> dict[str, d
             groups.append(entry)
             counts[group["role"]] = counts.get(group["role"], 0) + len(ids)
         source = {"url": url, "title": doc["title"], "publisher": doc["publisher"] + PRINT_NOTE,
-                  "accessed": ACCESSED, "official": "false", "copy": "true", "copy_of": doc["copy_of"],
+                  "accessed": manifest.meta["retrieved"], "official": "false", "copy": "true", "copy_of": doc["copy_of"],
                   "snapshot": where, "language": "en"}
         if doc["supports"]:
             source["supports"] = list(doc["supports"])

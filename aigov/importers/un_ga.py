@@ -47,7 +47,6 @@ OWNED_FIELDS = ["title_en", "title_zh", "title_zh_official", "date", "date_type"
                 "draft_symbol", "issuer_id", "adoption", "votes_yes", "votes_no", "votes_abstain", "cosponsor_count"]
 ISSUER = "un-general-assembly"
 PUBLISHER = "United Nations, Department for General Assembly and Conference Management (UNxml/GAresolutions)"
-ACCESSED = "2026-11-29"  # the day the snapshot was copied and read (its manifest's 'retrieved')
 NOT_VOTING_NOTE = ("Derived, not stated by the UN: a Member State on the adoption date (one of the 193 states named in "
                    "the Assembly's recorded-vote lists in this snapshot) that is in none of the three lists.")
 
@@ -188,7 +187,7 @@ def imported_part(manifest, files, item, crosswalk, members, events: set[str]) -
     data_source = {
         "url": data_url,
         "title": f"data_extract/{rel.split('/')[-1]}, line {number}: {symbol} ({rec['title']})",
-        "publisher": PUBLISHER, "accessed": ACCESSED, "official": "true", "snapshot": f"{SNAPSHOT}/{rel}", "language": "en",
+        "publisher": PUBLISHER, "accessed": manifest.meta["retrieved"], "official": "true", "snapshot": f"{SNAPSHOT}/{rel}", "language": "en",
         "supports": ["symbol", "date", "meeting_record", "draft_symbol", "issuer_id", "adoption"],
     }
     if adoption == "recorded-vote":
@@ -204,7 +203,7 @@ def imported_part(manifest, files, item, crosswalk, members, events: set[str]) -
     for language, (title, xml_rel) in sorted(titles(files, symbol).items()):
         url = manifest.url(xml_rel)
         source = {
-            "url": url, "title": f"{symbol} ({language}): {title}", "publisher": PUBLISHER, "accessed": ACCESSED,
+            "url": url, "title": f"{symbol} ({language}): {title}", "publisher": PUBLISHER, "accessed": manifest.meta["retrieved"],
             "official": "false", "copy": "true", "copy_of": official_copy, "snapshot": f"{SNAPSHOT}/{xml_rel}", "language": language,
         }
         if language in ("en", "zh"):

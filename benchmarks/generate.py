@@ -196,7 +196,7 @@ def resolution(w, n, session, recorded, earlier, extracts, texts, rng):
     text = (f"id: {iid}\nkind: resolution\ntitle_en: {TITLES['en'].format(n=n)}\ntitle_zh: {TITLES['zh'].format(n=n)}\n"
             f"title_zh_official: true\ndate: '{date}'\ndate_type: adopted\nsymbol: {symbol}\n"
             f"meeting_record: A/{session}/PV.{n % 90 + 1}\ndraft_symbol: 'A/{session}/L.{n}, para. {n % 40 + 1}'\n"
-            f"issuer_id: un-general-assembly\nevent_id: unga-{session}\nbinding: false\n")
+            f"issuer_id: un-general-assembly\nevent_id: unga-{session}\nbinding: false\nfamily: un-system\nai_scope: about-ai\n")
     if recorded:
         shuffled = rng.sample(MEMBERS, len(MEMBERS))
         no, abstain, absent = rng.randint(1, 10), rng.randint(5, 30), rng.randint(5, 25)
@@ -273,7 +273,7 @@ def declaration(w, n, org, event, earlier, rng):
     date = f"{2015 + n % 11}-06-{1 + n % 28:02d}"
     text = (f"id: {iid}\nkind: declaration\ntitle_en: Declaration {n} on the governance of artificial intelligence\n"
             f"title_zh: 关于人工智能治理的第{n}号宣言\ntitle_zh_official: false\ndate: '{date}'\ndate_type: adopted\n"
-            f"issuer_id: {org}\nevent_id: {event}\nurl: '{url}'\nbinding: false\n"
+            f"issuer_id: {org}\nevent_id: {event}\nurl: '{url}'\nbinding: false\nfamily: regional\nai_scope: about-ai\n"
             "note: >-\n  The Chinese title is our translation. The endorsers are the states listed on the official page.\n"
             f"participation:\n  - actor_ids: {wrap(signers)}\n    role: endorser\n    date: '{date}'\n    source_url: '{url}'\n"
             f"lists:\n  - role: endorser\n    status: complete\n    as_of: '{date}'\n    count: '{len(signers)}'\n    source_url: '{url}'\n"

@@ -96,6 +96,8 @@ sources:
     official: true
     language: en
     supports: [title_en]
+family: summits
+ai_scope: about-ai
 """
 
 NEW_REPORT = """id: second-test-report
@@ -109,6 +111,8 @@ sources:
     official: true
     language: en
     supports: [title_en]
+family: reports-panels
+ai_scope: about-ai
 """
 
 
@@ -228,7 +232,7 @@ def test_a_template_copied_unchanged_is_refused_with_replace_the_placeholder(tab
     assert mine and all("Traceback" not in line for line in mine)
     placeholders = [line for line in mine if "replace the placeholder" in line]
     tables = schema.load_tables()
-    required = [f.name for f in tables[table].fields if f.required and f.name not in ("id", "kind", "binding", "language", "openness")]
+    required = [f.name for f in tables[table].fields if f.required and f.name not in ("id", "kind", "binding", "family", "ai_scope", "language", "openness")]
     for name in required:  # each required text field is a placeholder the contributor must replace
         assert any(f": {name}: " in line for line in placeholders), (name, mine)
     assert any(": id: " in line for line in placeholders)

@@ -44,6 +44,8 @@ def instruments(draw):
         "kind": draw(st.sampled_from(TABLES["instruments"].by_name["kind"].enum)),
         "title_en": draw(ENGLISHISH),
         "binding": draw(st.sampled_from(["true", "false"])),
+        "family": draw(st.sampled_from(TABLES["instruments"].by_name["family"].enum)),
+        "ai_scope": draw(st.sampled_from(TABLES["instruments"].by_name["ai_scope"].enum)),
         "sources": [{"url": "https://example.org/" + draw(st.from_regex(r"[a-z0-9]{1,10}", fullmatch=True)),
                      "title": draw(TEXT), "accessed": draw(PAST_DATES), "official": "true", "language": "en"}],
     }
@@ -68,7 +70,7 @@ def instruments(draw):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(record=instruments())
 @example(record={"id": "generated-record", "kind": "report", "title_en": "NA", "short_name": "NO", "symbol": "0123",
-                 "note": "1:30", "summary": "null", "binding": "false", "date": "2024-02-29", "date_type": "published",
+                 "note": "1:30", "summary": "null", "binding": "false", "family": "standards", "ai_scope": "mentions-ai", "date": "2024-02-29", "date_type": "published",
                  "sources": [{"url": "https://example.org/x", "title": "n/a", "accessed": "2026-11-22",
                               "official": "true", "language": "en", "supports": ["title_en", "date", "symbol"]}]})
 def test_any_valid_record_round_trips_yaml_csv_pandas(record):

@@ -10,7 +10,7 @@
     python build.py release      cut a release: dist/ zip with record-level changes, CHANGELOG entry
     python build.py dist --out DIR   the release files of datapackage/: zip, SQLite, Parquet, xlsx
     python build.py site --out DIR   a static website of datapackage/ (no server needed)
-    python build.py import-summits [--snapshots DIR]   summit participant lists from browser prints
+    python build.py import NAME... | --all [--check]   re-import records from pinned snapshots (list: import --help)
 
 Data flows load -> validate -> tabulate -> write. Every problem in every file
 is collected and printed as ``path:line:column: field: message``; when there is
@@ -287,23 +287,31 @@ def site_command(args) -> int:
     return 0
 
 
-def import_un_command(args) -> int:
-    """Re-import the General Assembly's AI resolutions from the pinned UN snapshot."""
+def import_command(args) -> int:
+    """Run importers of the registry (aigov/importers/__init__.py) on their pinned snapshots:
+    `import NAME...`, `import --all`; with --check, write nothing and fail if a record would change."""
     from aigov import snapshots
-    from aigov.importers import un_ga
+    from aigov.importers import REGISTRY, base
 
-    folder = args.snapshots or os.path.join(ROOT, "..", "shared", "snapshots", un_ga.SNAPSHOT)
-    try:
-        changed = un_ga.run(ROOT, folder, args.sources, write=not args.check)
-    except (snapshots.SnapshotError, un_ga.UnImportError, OSError) as exc:
-        print(f"import-un: {exc}", file=sys.stderr)
-        return 1
-    if args.check:
+    if args.all == bool(args.args) or any(name not in REGISTRY for name in args.args):
+        listing = "\n".join(f"  {entry.name:9} {entry.description}" for entry in REGISTRY.values())
+        print(f"usage: python build.py import NAME... | --all [--check] [--snapshots DIR]\nimporters:\n{listing}", file=sys.stderr)
+        return 2
+    ctx = base.Context(ROOT, args.sources, args.snapshots or os.path.join(ROOT, "..", "shared", "snapshots"), write=not args.check)
+    status = 0
+    for name in (list(REGISTRY) if args.all else args.args):
+        try:
+            changed = REGISTRY[name].run(ctx)
+        except (snapshots.SnapshotError, base.ImporterError, OSError) as exc:
+            print(f"import {name}: {exc}", file=sys.stderr)
+            return 1
         for path in changed:
-            print(f"{os.path.relpath(path)}: differs from what the snapshot gives; run `python build.py import-un`", file=sys.stderr)
-        return 1 if changed else 0
-    print(f"import-un: {len(changed)} record files written" if changed else "import-un: records already match the snapshot")
-    return 0
+            print(f"{os.path.relpath(path)}: {'differs from what the snapshot gives; run `python build.py import ' + name + '`' if args.check else 'written'}",
+                  file=sys.stderr if args.check else sys.stdout)
+        status |= bool(changed and args.check)
+        if not args.check:
+            print(f"import {name}: {len(changed)} record files written" if changed else f"import {name}: records already match the snapshot")
+    return status
 
 
 def validate_command(args) -> int:
@@ -336,8 +344,8 @@ def validate_command(args) -> int:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split("\n\n", 1)[1])
-    parser.add_argument("command", nargs="?", choices=["build", "validate", "new", "new-state", "release", "dist", "site", "import-un", "import-summits"], default="build")
-    parser.add_argument("args", nargs="*", help="TABLE ID for new; CODE for new-state")
+    parser.add_argument("command", nargs="?", choices=["build", "validate", "new", "new-state", "release", "dist", "site", "import"], default="build")
+    parser.add_argument("args", nargs="*", help="TABLE ID for new; CODE for new-state; NAME... for import")
     parser.add_argument("--check", action="store_true", help="fail if datapackage/ or docs/ differ from what the sources give")
     parser.add_argument("--fix", action="store_true", help="rewrite source files in canonical form, then build")
     parser.add_argument("--sources", default=os.path.join(ROOT, "sources"), help="folder of YAML records (default: sources/)")
@@ -348,16 +356,13 @@ def main(argv=None) -> int:
                         "with dist or site: the folder to write (default: dist/ or site/)")
     parser.add_argument("--package", default=os.path.join(ROOT, "datapackage"),
                         help="with dist or site: the datapackage/ folder to read (default: this repository's)")
-    parser.add_argument("--snapshots", help="with import-un or import-summits: the snapshot folder (default: ../shared/snapshots/<name>)")
+    parser.add_argument("--snapshots", help="with import: the folder that holds the snapshot folders (default: ../shared/snapshots)")
+    parser.add_argument("--all", action="store_true", help="with import: run every importer")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return validate_command(args)
-    if args.command == "import-un":
-        return import_un_command(args)
-    if args.command == "import-summits":  # summit participant lists from browser prints; --check: fail if a record would change
-        from aigov.importers import summits
-
-        return summits.main(args.snapshots, args.sources, check=args.check)
+    if args.command == "import":
+        return import_command(args)
     if args.command == "dist":
         return dist_command(args)
     if args.command == "site":

@@ -28,15 +28,14 @@ import io
 import json
 import os
 import re
-import sys
 
-from .. import canonical, schema, snapshots, yamlio
+from .. import snapshots, yamlio
+from . import base
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MANIFEST = os.path.join(ROOT, "snapshots", "summit-pages.tsv")
 CROSSWALK = os.path.join(ROOT, "crosswalks", "summit-names.json")
-SOURCES = os.path.join(ROOT, "sources")
-DEFAULT_SNAPSHOTS = os.path.join(os.path.dirname(ROOT), "shared", "snapshots", "summit-pages")
+SNAPSHOT = "summit-pages"
 PRINT_NOTE = " (browser print in a personal GitHub repository)"
 
 # One entry per print that has a list. Markers are exact text of the print; line breaks in
@@ -297,34 +296,13 @@ def merge(data: dict, imported: dict, print_urls: set[str]) -> dict:
     return data
 
 
-def run(folder: str = DEFAULT_SNAPSHOTS, sources: str = SOURCES, check: bool = False) -> list[str]:
-    """Import every print; returns the record files that changed (with check: that would change)."""
-    tables = schema.load_tables(os.path.join(ROOT, "schemas"))
-    found = extract(folder)
+def run(ctx, name: str = "summits") -> list[str]:
+    """Import every print; returns the record files that changed (or would, when ctx.write is false)."""
+    found = extract(os.path.join(ctx.snapshot_root, SNAPSHOT))
     print_urls = {entry["source"]["url"] for entry in found.values()}
-    changed = []
+    records = {}
     for instrument, imported in found.items():
-        path = os.path.join(sources, "instruments", f"{instrument}.yaml")
+        path = os.path.join(ctx.sources, "instruments", f"{instrument}.yaml")
         data, _ = yamlio.read(path, os.path.relpath(path))
-        text = canonical.canonical_text(merge(data, imported, print_urls), tables, "instruments")
-        with open(path, "rb") as fh:
-            if fh.read() == text.encode("utf-8"):
-                continue
-        changed.append(path)
-        if not check:
-            with open(path, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-    return changed
-
-
-def main(folder: str | None = None, sources: str = SOURCES, check: bool = False) -> int:
-    try:
-        changed = run(folder or DEFAULT_SNAPSHOTS, sources, check=check)
-    except (snapshots.SnapshotError, SummitImportError) as exc:
-        print(f"import-summits: {exc}", file=sys.stderr)
-        return 1
-    for path in changed:
-        print(f"{'would change' if check else 'wrote'} {os.path.relpath(path)}")
-    print(f"import-summits: {len(DOCUMENTS)} prints verified; {len(changed)} record file(s) "
-          + ("would change" if check else "written"))
-    return 1 if check and changed else 0
+        records[instrument] = merge(data, imported, print_urls)
+    return base.write_records(ctx, "instruments", records)

@@ -290,7 +290,7 @@ def site_command(args) -> int:
 def import_command(args) -> int:
     """Run importers of the registry (aigov/importers/__init__.py) on their pinned snapshots:
     `import NAME...`, `import --all`; with --check, write nothing and fail if a record would change."""
-    from aigov import snapshots
+    from aigov import snapshots, yamlio
     from aigov.importers import REGISTRY, base
 
     if args.all == bool(args.args) or any(name not in REGISTRY for name in args.args):
@@ -302,7 +302,7 @@ def import_command(args) -> int:
     for name in (list(REGISTRY) if args.all else args.args):
         try:
             changed = REGISTRY[name].run(ctx)
-        except (snapshots.SnapshotError, base.ImporterError, OSError) as exc:
+        except (snapshots.SnapshotError, base.ImporterError, yamlio.YamlError, OSError) as exc:
             print(f"import {name}: {exc}", file=sys.stderr)
             return 1
         for path in changed:

@@ -39,7 +39,7 @@ CHILD_TABLES = [
     ChildTable("publishers", "official_hosts", {"actors": "actor_id"}, scalar="address"),
     ChildTable("titles", "titles", {"instruments": "instrument_id"}),
     ChildTable("subjects", "unbis_subjects", {"instruments": "instrument_id"}, scalar="subject"),
-    ChildTable("passages", "passages", {"instruments": "instrument_id"}),
+    ChildTable("passages", "passages", {"instruments": "instrument_id"}, seq=True),
     ChildTable("participation", "participation", {"instruments": "instrument_id"}, group=("actor_ids", "actor_id")),
     ChildTable("participation_lists", "lists", {"instruments": "instrument_id"}),
     ChildTable("relations", "relations", {"instruments": "instrument_id"}),

@@ -42,6 +42,9 @@ OWNED = ["kind", "title_en", "title_zh", "title_zh_official", "date", "date_type
 REPLACED_LISTS = ["titles", "unbis_subjects", "passages"]
 UNUSED = {"SDGs"}  # keys of the data extract the importer does not read (copies may differ in them)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+# Invisible direction and width marks (U+200E LEFT-TO-RIGHT MARK in some UN files): they change no
+# word, and the build refuses them in any value because they can disguise text.
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 # ------------------------------------------------------------ 1. extract
@@ -88,9 +91,9 @@ def reconcile(lines: list[tuple[str, int, dict]], crosswalk: base.Crosswalk) -> 
 
 
 def clean(text: str) -> str:
-    """One space for each run of white space, no control characters, Unicode NFC (the build
-    keeps text in one normal form; the characters are the UN's)."""
-    return unicodedata.normalize("NFC", " ".join(_CONTROL.sub(" ", text).split()))
+    """One space for each run of white space, no control characters or invisible marks, Unicode
+    NFC (the build keeps text in one normal form); every other character is the UN's."""
+    return unicodedata.normalize("NFC", " ".join(_CONTROL.sub(" ", _INVISIBLE.sub("", text)).split()))
 
 
 def _text(element) -> str:
@@ -274,8 +277,8 @@ def _text_sources(part, symbol, text_by_language, manifest, cfg, accessed) -> li
         sources.append(source)
         if title:
             part["titles"].append({"language": language, "title": title, "official": "true", "source_url": url})
-        for seq, p in enumerate(paragraphs, 1):
-            row = {"language": language, "seq": str(seq), "eid": p["eid"], "part": p["part"]}
+        for p in paragraphs:
+            row = {"language": language, "eid": p["eid"], "part": p["part"]}
             if p["number"]:
                 row["number"] = p["number"]
             row.update(text=p["text"], mentions_ai="true" if names_ai(p["text"], language, ai_words()) else "false", source_url=url)

@@ -209,7 +209,8 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
         n = participation.get(r["id"], 0)
         detail = ", ".join(f"{role} {count}" for role, count in sorted(roles.get(r["id"], {}).items()))
         lines.append(f"| `{r['id']}` | {r['kind']} | {n} | {from_official.get(r['id'], 0)} | {r.get('participant_count', '')} | {detail} |")
-    lines += evidence_coverage(tables, rows) + list_coverage(rows, pairs)
+    best = best_backing(rows)
+    lines += family_coverage(rows, best, official) + evidence_coverage(tables, rows, best) + list_coverage(rows, pairs)
     mentions = rows["mentions"]
     lines += ["", "## Mentions", "", "| article | mentions | agrees | differs | partly-differs | unverified |", "|---|---|---|---|---|---|"]
     by_article = {}
@@ -221,14 +222,53 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def evidence_coverage(tables: dict[str, Table], rows: dict) -> list[str]:
-    """Per table and fact field: how many filled values an official source backs."""
+def best_backing(rows: dict) -> dict[tuple[str, str, str], str]:
+    """(table, record id, fact) -> the best backing any source gives it: official, official-copy, secondary."""
     best = {}
     rank = {"official": 0, "official-copy": 1, "secondary": 2}
     for e in rows["evidence"]:
         key = (e["record_table"], e["record_id"], e["fact"])
         if key not in best or rank[e["backing"]] < rank[best[key]]:
             best[key] = e["backing"]
+    return best
+
+
+def family_coverage(rows: dict, best: dict, official: set[str]) -> list[str]:
+    """Per family (instruments.family): how many instruments, how many in the landscape's scope,
+    and how well their dates and titles are backed, so a reader sees where the dataset is thin."""
+    complete = {r["instrument_id"] for r in rows["participation_lists"] if r["status"] == "complete"}
+    lines = ["", "## Families: where the dataset is thick and where it is thin", "",
+             "In scope: `ai_scope` is about-ai or ai-provisions (mentions-ai instruments are UN resolutions that name AI only in",
+             "passing; they are kept for their passages). Date and title backed: the best source of the value is official or a",
+             "verbatim copy of an official publication (table `evidence`); the rest rest on secondary sources, as their notes say.", "",
+             "| family | instruments | in scope | with an official source | date backed officially | title backed officially | with a complete list |",
+             "|---|---|---|---|---|---|---|"]
+    by_family: dict[str, list] = {}
+    for r in rows["instruments"]:
+        by_family.setdefault(r["family"], []).append(r)
+    backed = lambda r, fact: best.get(("instruments", r["id"], fact)) in ("official", "official-copy")  # noqa: E731
+    total = Counter()
+    for family in sorted(by_family):
+        mine = by_family[family]
+        dated = [r for r in mine if r.get("date")]
+        counts = Counter(
+            instruments=len(mine), scope=sum(r["ai_scope"] != "mentions-ai" for r in mine), official=sum(r["id"] in official for r in mine),
+            dated=len(dated), date=sum(backed(r, "date") for r in dated), title=sum(backed(r, "title_en") for r in mine),
+            complete=sum(r["id"] in complete for r in mine))
+        total.update(counts)
+        lines.append(_family_row(family, counts))
+    lines.append(_family_row("**all**", total))
+    return lines
+
+
+def _family_row(name: str, c: Counter) -> str:
+    share = lambda n, d: f"{n} ({n / d:.0%})" if d else "0"  # noqa: E731
+    return (f"| {name} | {c['instruments']} | {c['scope']} | {share(c['official'], c['instruments'])} | {share(c['date'], c['dated'])} of {c['dated']} dated | "
+            f"{share(c['title'], c['instruments'])} | {c['complete']} |")
+
+
+def evidence_coverage(tables: dict[str, Table], rows: dict, best: dict) -> list[str]:
+    """Per table and fact field: how many filled values an official source backs."""
     lines = ["", "## Verification: what backs each fact", "",
              "For every filled fact field, the best source that supports it (table `evidence`): an official page, a verbatim",
              "copy of one (`official-copy`), or secondary sources only. The build refuses a filled fact with no source.", "",

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from aigov import snapshots, yamlio
-from aigov.importers import summits
+from aigov.importers import base, summits
 from conftest import ROOT
 
 SNAPSHOT = os.path.join(ROOT, "..", "shared", "snapshots", "summit-pages")
@@ -43,16 +43,17 @@ def extracted():
 
 def test_records_equal_what_the_importer_writes():
     """Drift check: the committed records are exactly what a re-import gives."""
-    assert summits.run(SNAPSHOT, check=True) == []
+    assert summits.run(base.Context(ROOT, os.path.join(ROOT, "sources"), os.path.dirname(SNAPSHOT), write=False)) == []
 
 
 def test_second_run_changes_no_byte(tmp_path):
     sources = tmp_path / "sources"
     shutil.copytree(os.path.join(ROOT, "sources"), sources)
-    summits.run(SNAPSHOT, str(sources))
+    context = base.Context(ROOT, str(sources), os.path.dirname(SNAPSHOT))
+    summits.run(context)
     folder = sources / "instruments"
     first = {name: (folder / name).read_bytes() for name in os.listdir(folder)}
-    assert summits.run(SNAPSHOT, str(sources)) == []
+    assert summits.run(context) == []
     assert {name: (folder / name).read_bytes() for name in os.listdir(folder)} == first
 
 
@@ -64,7 +65,7 @@ def test_tampered_print_is_refused(tmp_path):
     body[len(body) // 2] ^= 0x01
     target.write_bytes(bytes(body))
     with pytest.raises(snapshots.SnapshotError, match="2026-delhi-declaration.pdf: sha256"):
-        summits.run(str(folder), check=True)
+        summits.run(base.Context(ROOT, os.path.join(ROOT, "sources"), str(tmp_path), write=False))
 
 
 def test_every_printed_name_maps_to_an_actor():

@@ -1,6 +1,6 @@
 """Participant and signatory lists of AI summit documents, from browser prints (PDF).
 
-    python build.py import-summits [--snapshots DIR]
+    python build.py import summits [--snapshots DIR]
 
 Steps, each small (the owid/etl pattern, see ../shared/design/importers.md):
 

@@ -135,17 +135,17 @@ def read_text(body: bytes) -> tuple[str, str, list[dict]]:
     return f"{match.group(1)}/{match.group(2)}-{match.group(3)}", title, paragraphs
 
 
-def _parts(root):
-    """(part, container) in printed order: the preamble, the body, then each annex's body."""
-    statement = next(iter(root))
-    for child in statement:
+def _parts(element, in_annex: bool = False):
+    """(part, container) in printed order: each preamble and body, the bodies of annexes
+    (attachments) marked as annex. Walks the whole tree, so a resolution in parts (A and B, a
+    documentCollection of statements) gives the paragraphs of every part."""
+    for child in element:
         if child.tag == AKN + "preamble":
             yield "preamble", child
         elif child.tag == AKN + "mainBody":
-            yield "operative", child
-    for attachment in root.iter(AKN + "attachment"):
-        for body in attachment.iter(AKN + "mainBody"):
-            yield "annex", body
+            yield ("annex" if in_annex else "operative"), child
+        elif child.tag != AKN + "meta":
+            yield from _parts(child, in_annex or child.tag == AKN + "attachment")
 
 
 def texts(files: dict[str, bytes], cfg: dict, languages: dict[str, str]) -> dict[str, dict[str, tuple]]:
@@ -224,15 +224,17 @@ def imported_part(ctx_data: dict, item, text_by_language: dict[str, tuple]) -> d
     rel, number, rec = item
     symbol = rec["symbol"]
     data_url = f"{manifest.url(rel)}#L{number}"
-    adoption = ADOPTION.get(rec["adoption_type"])
-    if adoption is None:
+    adoption = ADOPTION.get(rec["adoption_type"])  # None: the extract gives none (e.g. parts A and B adopted apart)
+    if adoption is None and rec["adoption_type"].strip():
         raise base.ImporterError(f"{symbol}: unknown adoption type {rec['adoption_type']!r}")
     date = _date(rec["adoption_date"])
     accessed = manifest.meta["retrieved"]
     english = text_by_language.get("en", (None, None, []))[2]
     scope = ai_scope(rec, english, ctx_data["rules"], ctx_data["words"])
     part = {"kind": "resolution", "date": date, "date_type": "adopted", "symbol": symbol, "issuer_id": cfg["issuer"],
-            "adoption": adoption, "binding": "false", "ai_scope": scope, "family": family(rec, scope, ctx_data["rules"])}
+            "binding": "false", "ai_scope": scope, "family": family(rec, scope, ctx_data["rules"])}
+    if adoption:
+        part["adoption"] = adoption
     for field, key in cfg["fields"].items():
         if rec.get(key, "").strip() not in ("", "N.A."):
             part[field] = rec[key].strip()
@@ -242,7 +244,7 @@ def imported_part(ctx_data: dict, item, text_by_language: dict[str, tuple]) -> d
     data_source = {
         "url": data_url, "title": f"data_extract/{rel.split('/')[-1]}, line {number}: {symbol} ({clean(rec['title'])})",
         "publisher": cfg["publisher"], "accessed": accessed, "official": "true", "snapshot": f"{manifest.name}/{rel}",
-        "language": "en", "supports": ["symbol", "date", "issuer_id", "adoption"] + [f for f in cfg["fields"] if f in part],
+        "language": "en", "supports": [f for f in ("symbol", "date", "issuer_id", "adoption") if f in part] + [f for f in cfg["fields"] if f in part],
     }
     if adoption == "recorded-vote":
         for key, role in VOTE_LISTS.items():
@@ -262,6 +264,13 @@ def imported_part(ctx_data: dict, item, text_by_language: dict[str, tuple]) -> d
     return part
 
 
+def undocs_address(symbol: str) -> str:
+    """The UN's address of a document by its symbol. A resolution in parts ('A/RES/78/80 A-B') is
+    written as the UN's own files link it (undocs.org/en/A/RES/78/80a-b): parts joined, in lower case."""
+    base_symbol, _, parts = symbol.partition(" ")
+    return f"https://undocs.org/{base_symbol}{parts.lower()}"
+
+
 def _text_sources(part, symbol, text_by_language, manifest, cfg, accessed) -> list[dict]:
     """One source per language file (a verbatim copy of the official document at undocs.org);
     sets the titles and passages of ``part``."""
@@ -269,7 +278,7 @@ def _text_sources(part, symbol, text_by_language, manifest, cfg, accessed) -> li
     for language, (xml_rel, title, paragraphs) in sorted(text_by_language.items()):
         url = manifest.url(xml_rel)
         source = {"url": url, "title": f"{symbol} ({language}): {title}", "publisher": cfg["publisher"], "accessed": accessed,
-                  "official": "false", "copy": "true", "copy_of": f"https://undocs.org/{symbol}",
+                  "official": "false", "copy": "true", "copy_of": undocs_address(symbol),
                   "snapshot": f"{manifest.name}/{xml_rel}", "language": language}
         if language in ("en", "zh") and title:
             source["supports"] = [f"title_{language}"]
@@ -307,7 +316,7 @@ def _participation(rec, date, data_url, data_source, part, ctx_data) -> tuple[li
                 if not ids and not submitted[0].lower().startswith("submitted by"):
                     entry["note"] = f"The UN record names no sponsoring state; its sponsor entry reads: {submitted[0]}."
             lists.append(entry)
-    if part["adoption"] != "recorded-vote":
+    if part.get("adoption") != "recorded-vote":
         return groups, lists
     voted = set()
     for key, role in VOTE_LISTS.items():

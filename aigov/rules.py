@@ -84,6 +84,25 @@ def tallies_need_recorded_vote(ctx):
             yield problem(src, "adoption", "a recorded vote needs votes_yes, votes_no and votes_abstain")
 
 
+UN_ORGANS = {"un-general-assembly", "un-human-rights-council", "un-security-council"}
+
+
+def un_adoption_words(ctx):
+    """One vocabulary for how an act was adopted: the UN's organs record "without a vote", never
+    "consensus", and an annex or part of an instrument was adopted as the instrument was."""
+    adoption = dict(zip(ctx.column("instruments", "id"), ctx.column("instruments", "adoption")))
+    for row, src in ctx.records("instruments"):
+        if row.get("adoption") == "consensus" and row.get("issuer_id") in UN_ORGANS:
+            yield problem(src, "adoption", "the UN records this kind of adoption as 'without a vote': use adoption: without-vote "
+                          "(cite the UN's record of the meeting or its data extract)")
+    for row, src in ctx.records("relations"):
+        if row.get("relation") in ("annex-of", "part-of"):
+            mine, theirs = adoption.get(row.get("instrument_id")), adoption.get(row.get("target_id"))
+            if mine and theirs and mine != theirs:
+                yield problem(src, "relation", f"{row['instrument_id']} is {row['relation']} {row['target_id']}, so it was adopted in the same act, "
+                              f"but the two records say '{mine}' and '{theirs}': give both the adoption their issuer records")
+
+
 def state_codes(ctx):
     """A state has an iso3 code and its id is that code in lowercase; only states have one."""
     for row, src in ctx.records("actors"):
@@ -318,6 +337,7 @@ RULES = [
     official_companions,
     date_has_type,
     tallies_need_recorded_vote,
+    un_adoption_words,
     state_codes,
     event_dates_ordered,
     notes_are_short,

@@ -481,7 +481,7 @@ def test_hostile_files_are_refused_with_file_and_line_and_no_traceback(realistic
     err = refused(src, out)
     for name, (_, where, words) in HOSTILE_FILES.items():
         assert f"{name}:{where}" in err and words in err, (name, err[-3000:])
-    assert "big.yaml:1:1: the file is larger than 1024 KiB (1 MiB)" in err
+    assert "big.yaml:1:1: the file is larger than 4096 KiB (4 MiB)" in err
     assert "nothing was written" in err
     assert package_hash(out) == before
 

@@ -12,7 +12,7 @@ from frictionless import validate
 from conftest import MINIMAL, ROOT, run_build
 from readme_recipe import read_table
 
-TABLES = ["actors", "events", "instruments", "systems", "articles", "publishers", "titles", "subjects",
+TABLES = ["actors", "events", "instruments", "systems", "articles", "publishers", "titles", "subjects", "passages",
           "participation", "participation_lists", "relations", "figures", "mentions", "citations", "evidence"]
 
 
@@ -99,7 +99,7 @@ def _expected_cells(sources_dir):
         for n, item in enumerate(data.get("relations", [])):
             for key, value in item.items():
                 cells[("relations", (rid, item["relation"], item["target_id"]), key)] = value
-        for child, key_name in (("figures", "figures"), ("mentions", "mentions")):
+        for child, key_name in (("figures", "figures"), ("mentions", "mentions"), ("passages", "passages")):
             for n, item in enumerate(data.get(key_name, []), 1):
                 for key, value in item.items():
                     cells[(child, (rid, str(n)), key)] = value

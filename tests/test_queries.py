@@ -98,7 +98,7 @@ def lists(built):
 
 def test_how_every_member_state_voted_on_every_recorded_ai_vote(t):
     i, p = t["instruments"], t["participation"]
-    recorded = i[i["adoption"] == "recorded-vote"]
+    recorded = i[(i["adoption"] == "recorded-vote") & (i["issuer_id"] == "un-general-assembly")]  # the Council has 47 members
     assert len(recorded) >= 6
     votes = p[p["role"].isin(VOTE_ROLES)].merge(recorded[["id", "symbol"]], left_on="instrument_id", right_on="id")
     table = votes.pivot(index="actor_id", columns="symbol", values="role")

@@ -226,6 +226,17 @@ def facts_have_evidence(ctx):
                                   "(e.g. supports: [date, symbol]), or remove the value and say in note why it is unknown")
 
 
+def official_titles_are_backed(ctx):
+    """title_en is the official English title, shown by an official page or a verbatim copy of one,
+    or title_en_status says what else it is (translation, descriptive, unconfirmed)."""
+    backed = {r["record_id"] for r in ctx.rows["evidence"]
+              if r["record_table"] == "instruments" and r["fact"] == "title_en" and r["backing"] in ("official", "official-copy")}
+    for row, src in ctx.records("instruments"):
+        if "title_en_status" not in row and row.get("id") not in backed:
+            yield problem(src, "title_en", "no official page (or verbatim copy of one) shows this English title: cite one that does, "
+                          "or say what the title is with title_en_status: translation, descriptive or unconfirmed")
+
+
 def cited_pages_are_sources(ctx):
     """A participation group, title, list or figure cites a page (source_url) that is among the record's sources."""
     cited = {(row.get("instrument_id"), row.get("url")) for row in ctx.rows["citations"]}
@@ -347,6 +358,7 @@ RULES = [
     snapshots_are_pinned,
     supports_names_facts,
     facts_have_evidence,
+    official_titles_are_backed,
     cited_pages_are_sources,
     participation_cites_a_page,
     issuer_in_one_place,

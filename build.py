@@ -164,7 +164,7 @@ def validate(parsed, tables):
     from aigov import derive, guards, records, rules, snapshots
 
     rows, sources, problems = records.tabulate(parsed, tables)
-    registry = derive.derive(rows, sources)
+    registry = derive.derive(rows, sources, tables)
     problems += records.check_cells(rows, sources, tables)
     problems += records.check_keys(rows, sources, tables)
     problems += guards.check(rows, sources, tables)  # template placeholders, a symbol used twice

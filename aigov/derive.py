@@ -161,7 +161,19 @@ def evidence_rows(rows, sources, registry: Registry) -> None:
             where[i] = cit_src.get(out[i]["citation_id"])
 
 
-def derive(rows, sources) -> Registry:
+def topic_tables(rows, sources, tables) -> None:
+    """The topics vocabulary and the instruments' topic tags (aigov/topics.py)."""
+    from . import topics, vocabularies
+
+    definitions = vocabularies.definitions_of(tables["topic_tags"].by_name["topic"])
+    where = {r["id"]: s for r, s in zip(rows["instruments"], sources["instruments"])}
+    rows["topics"] = topics.topic_rows(definitions)
+    sources["topics"] = [None] * len(rows["topics"])
+    rows["topic_tags"] = topics.tag_rows(rows)
+    sources["topic_tags"] = [where.get(r["instrument_id"]) for r in rows["topic_tags"]]
+
+
+def derive(rows, sources, tables=None) -> Registry:
     registry = Registry(rows["publishers"])
     part = rows["participation"]
     # by definition: membership minus the recorded-vote lists (rows picked by a C-level filter on the role column)
@@ -169,4 +181,6 @@ def derive(rows, sources) -> Registry:
         row["derived"] = "true"
     issuer_rows(rows, sources)
     evidence_rows(rows, sources, registry)
+    if tables is not None and "topic_tags" in tables:
+        topic_tables(rows, sources, tables)
     return registry

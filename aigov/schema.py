@@ -57,7 +57,7 @@ CHILD_TABLES = [
 ]
 
 # Tables the build derives from the others (no YAML of their own).
-DERIVED_TABLES = ["evidence"]
+DERIVED_TABLES = ["evidence", "topics", "topic_tags"]
 
 TABLES = FILE_TABLES + [c.name for c in CHILD_TABLES] + DERIVED_TABLES
 

@@ -151,3 +151,46 @@ def test_signed_bletchley_but_not_paris_says_unknown_where_the_list_is_partial(t
         assert "did not sign" not in answer.values()
         assert answer["jpn"] == "unknown"
     assert answer["usa"] == answer["gbr"] == "declined"  # both declined to sign in Paris
+
+
+@pytest.fixture(scope="module")
+def texts(built):
+    return {name: read_table(built, name) for name in ("instruments", "passages", "participation", "topic_tags", "topics")}
+
+
+def test_which_resolutions_of_the_80th_session_mention_ai_and_in_which_operative_paragraphs(texts):
+    i, p = texts["instruments"], texts["passages"]
+    session = i[i["symbol"].str.startswith("A/RES/80/", na=False)]
+    operative = p[(p["language"] == "en") & p["mentions_ai"] & (p["part"] == "operative") & p["instrument_id"].isin(session["id"])]
+    answer = operative.groupby("instrument_id")["number"].agg(list)
+    assert len(session) >= 30 and 20 <= len(answer) < len(session)  # some name AI only in their preamble
+    # A/RES/80/58 (AI in the military domain) names AI in its operative paragraphs 1 to 5, among others
+    assert {"1.", "2.", "3.", "4.", "5."} <= set(answer["unga-res-80-58"])
+
+
+def test_how_each_state_voted_on_resolutions_whose_operative_paragraphs_mention_ai(texts):
+    i, p, v = texts["instruments"], texts["passages"], texts["participation"]
+    ai_operative = set(p[(p["language"] == "en") & p["mentions_ai"] & (p["part"] != "preamble")]["instrument_id"])
+    voted = i[(i["adoption"] == "recorded-vote") & i["id"].isin(ai_operative) & (i["issuer_id"] == "un-general-assembly")]
+    votes = v[v["instrument_id"].isin(voted["id"]) & v["role"].isin(["voted-yes", "voted-no", "abstained", "not-voting"])]
+    table = votes.pivot(index="actor_id", columns="instrument_id", values="role")
+    assert table.shape == (193, len(voted)) and len(voted) > 6
+    assert table.notna().all().all()
+
+
+def test_every_instrument_on_capacity_building_with_the_sentence_that_says_so(texts):
+    tags, p = texts["topic_tags"], texts["passages"]
+    cb = tags[tags["topic"] == "capacity-building"]
+    with_text = cb[cb["passage_seq"].notna()].merge(p, left_on=["instrument_id", "passage_seq"], right_on=["instrument_id", "seq"])
+    assert len(cb) > 30 and len(with_text) > 20
+    assert all(m in s for m, s in zip(with_text["matched"], with_text["text"]))
+    assert "unga-res-78-311" in set(cb["instrument_id"])  # the capacity-building resolution
+
+
+def test_chinese_and_english_of_one_operative_paragraph_side_by_side(texts):
+    p = texts["passages"]
+    para = p[(p["instrument_id"] == "unga-res-78-265") & (p["eid"] == "para_11")].set_index("language")
+    assert para.loc["en", "text"] == "Resolves to bridge the artificial intelligence and other digital divides between and within countries;"
+    assert para.loc["zh", "text"] == "决心弥合国家之间和国家内部的人工智能鸿沟和其他数字鸿沟；"
+    assert para.loc["en", "number"] == para.loc["zh", "number"] == "1."
+    assert set(para.index) == {"ar", "en", "es", "fr", "ru", "zh"}

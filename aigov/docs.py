@@ -363,7 +363,7 @@ def _replace_section(text: str, marker: str, body: str) -> str:
 
 
 def readme(text: str, tables: dict[str, Table], rows: dict, meta: dict) -> str:
-    """README.md with its generated sections (downloads table, data dictionary) refreshed."""
+    """README.md with its generated sections (downloads table, citation) refreshed."""
     downloads = ["| table | file | one row is | rows |", "|---|---|---|---|"]
     for name in TABLES:
         what = tables[name].spec.get("description", "").split(". ")[0].removeprefix("One row per ").rstrip(".")
@@ -372,9 +372,7 @@ def readme(text: str, tables: dict[str, Table], rows: dict, meta: dict) -> str:
     released = meta.get("x-citation", {}).get("date-released", "")
     text = _replace_section(text, "cite", f"> Global AI Governance Tracker contributors ({released[:4]}). *{meta['title']}*, "
                             f"data package `{meta['name']}`, version {meta['version']}. CC BY 4.0.")
-    dictionary = data_dictionary(tables).split("\n", 4)[4]  # without its title and preamble
-    dictionary = dictionary.replace("\n## ", "\n### ")
-    return _replace_section(text, "dictionary", "<details><summary>Data dictionary (click to open)</summary>\n\n" + dictionary.strip() + "\n\n</details>")
+    return text
 
 
 # Lanes of the timeline, top to bottom, and their colours (colour-blind safe, Okabe-Ito).

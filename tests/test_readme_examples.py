@@ -29,3 +29,12 @@ def test_every_readme_example_runs_and_the_official_filter_is_right(built, monke
     assert 0 < expected < len(participation)  # the data has both kinds, so the filter is tested
     assert len(namespace["official_rows"]) == expected
     assert f"{len(participation)} rows, {expected} from official sources" in capsys.readouterr().out
+
+
+def test_the_readme_starts_where_a_newcomer_starts():
+    """Under 15 KB, the two commands on its first screens, and the data dictionary kept in docs/."""
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        text = fh.read()
+    assert len(text.encode("utf-8")) < 15 * 1024
+    assert text.index("pip install -r requirements.txt && .venv/bin/python build.py") < text.index("## Load it into pandas")
+    assert "### instruments" not in text and "docs/data-dictionary.md" in text

@@ -97,6 +97,23 @@ def issuer_rows(rows, sources) -> None:
 # ---------------------------------------------------------------- evidence
 
 
+EVENT_DATES = ("start_date", "end_date")
+
+
+def _lineage(actor_rows):
+    """actor id -> the set of it and its ancestors (parent_id, followed upwards)."""
+    parent = {r.get("id"): r.get("parent_id") for r in actor_rows}
+
+    def family(actor):
+        out = set()
+        while actor and actor not in out:
+            out.add(actor)
+            actor = parent.get(actor)
+        return out
+
+    return family
+
+
 def evidence_rows(rows, sources, registry: Registry) -> None:
     """The evidence table: one row per (record, fact, citation).
 
@@ -111,14 +128,23 @@ def evidence_rows(rows, sources, registry: Registry) -> None:
                 by_record.setdefault((table, cit[column]), []).append(cit)
                 break
     out, where, seen = rows["evidence"], sources["evidence"], set()
+    hosts = {r.get("id"): r.get("host_id") for r in rows["events"]}
+    family = _lineage(rows["actors"])
 
     def add(table, record_id, fact, cit, src):
         key = (table, record_id, fact, cit["citation_id"])
         if key in seen or not cit.get("citation_id"):
             return
         seen.add(key)
+        kind = backing(cit, registry)
+        if table == "events" and fact in EVENT_DATES and kind != "secondary":
+            # An event's dates are official only on a page of the body that held it (or of its own
+            # state or organisation): a UN press release about a BRICS summit is secondary for them.
+            publisher = registry.publisher(cit.get("copy_of") if kind == "official-copy" else cit.get("url", ""))
+            if not hosts.get(record_id) or not family(publisher) & family(hosts[record_id]):
+                kind = "secondary"
         row = {"record_table": table, "record_id": record_id, "fact": fact,
-               "citation_id": cit["citation_id"], "backing": backing(cit, registry)}
+               "citation_id": cit["citation_id"], "backing": kind}
         if cit.get("quote"):
             row["quote"] = cit["quote"]
         out.append(row)

@@ -161,3 +161,32 @@ def test_real_data_has_no_fact_without_evidence_and_no_unregistered_official_hos
         parts = urlsplit(url)
         host, host_path = parts.hostname.lower(), parts.hostname.lower() + parts.path
         assert any(host == a or host.endswith("." + a) or host_path.startswith(a + "/") for a in hosts), url
+
+
+def test_an_events_dates_are_official_only_on_its_hosts_pages(built):
+    """A UN page about a BRICS summit is official for the UN, but secondary for the summit's dates."""
+    import pandas as pd
+
+    def read(name):
+        return pd.read_csv(os.path.join(built, "data", f"{name}.csv"), dtype=str, keep_default_na=False)
+
+    ev, cit, pub, act, events = read("evidence"), read("citations"), read("publishers"), read("actors"), read("events")
+    parent = dict(zip(act["id"], act["parent_id"]))
+
+    def lineage(actor):
+        out = set()
+        while actor and actor not in out:
+            out.add(actor)
+            actor = parent.get(actor, "")
+        return out
+
+    hosts = dict(zip(events["id"], events["host_id"]))
+    urls = dict(zip(cit["citation_id"], cit["url"]))
+    dates = ev[(ev["record_table"] == "events") & ev["fact"].isin(["start_date", "end_date"]) & (ev["backing"] == "official")]
+    assert len(dates) > 10
+    for row in dates.itertuples():
+        host = urlsplit(urls[row.citation_id]).hostname
+        owners = {a for address, a in zip(pub["address"], pub["actor_id"]) if host == address or host.endswith("." + address.split("/")[0])}
+        assert any(lineage(o) & lineage(hosts[row.record_id]) for o in owners), (row.record_id, urls[row.citation_id])
+    # and some dates are secondary because another body published them
+    assert (ev[(ev["record_table"] == "events") & ev["fact"].isin(["start_date"])]["backing"] == "secondary").sum() > 10

@@ -115,6 +115,18 @@ def state_codes(ctx):
             yield problem(src, "iso3", "only states have an iso3 code; remove it or set kind: state")
 
 
+ROLLED_UP_KINDS = ("government-body", "party-body", "un-body", "un-agency")
+
+
+def bodies_roll_up(ctx):
+    """A ministry, agency, party organ or UN body names the state or organisation it belongs to, so
+    that "everything China issued" includes what its ministries issued."""
+    for row, src in ctx.records("actors"):
+        if row.get("kind") in ROLLED_UP_KINDS and "parent_id" not in row:
+            yield problem(src, "kind", f"a {row['kind']} belongs to a state or organisation: add parent_id "
+                          "(e.g. parent_id: chn for a Chinese ministry, parent_id: united-nations for a UN organ or agency)", "parent_id")
+
+
 def event_dates_ordered(ctx):
     """An event does not end before it starts."""
     for row, src in ctx.records("events"):
@@ -350,6 +362,7 @@ RULES = [
     tallies_need_recorded_vote,
     un_adoption_words,
     state_codes,
+    bodies_roll_up,
     event_dates_ordered,
     notes_are_short,
     instrument_has_official_source,

@@ -194,3 +194,25 @@ def test_chinese_and_english_of_one_operative_paragraph_side_by_side(texts):
     assert para.loc["zh", "text"] == "决心弥合国家之间和国家内部的人工智能鸿沟和其他数字鸿沟；"
     assert para.loc["en", "number"] == para.loc["zh", "number"] == "1."
     assert set(para.index) == {"ar", "en", "es", "fr", "ru", "zh"}
+
+
+def test_everything_china_issued_rolls_up_its_ministries_and_joint_texts(t):
+    """Issuers roll up through actors.parent_id: China's Foreign Ministry and Cyberspace Administration
+    are China's, and a joint statement counts for each of its issuers."""
+    a, p = t["actors"], t["participation"]
+    parent = dict(zip(a["id"], a["parent_id"]))
+
+    def rolls_up_to(actor, state):
+        seen = set()
+        while isinstance(actor, str) and actor not in seen:
+            if actor == state:
+                return True
+            seen.add(actor)
+            actor = parent.get(actor)
+        return False
+
+    issued = p[(p["role"] == "issuer") & p["actor_id"].map(lambda x: rolls_up_to(x, "chn"))]
+    ids = set(issued["instrument_id"])
+    assert {"china-france-joint-statement-ai-global-governance-2024", "global-ai-governance-initiative"} <= ids
+    assert rolls_up_to("cac", "chn") and rolls_up_to("china-mfa", "chn") and rolls_up_to("cpc-central-committee-politburo", "chn")
+    assert rolls_up_to("un-human-rights-council", "united-nations")

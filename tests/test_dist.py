@@ -33,9 +33,9 @@ def csv_rows(pkg, resource):
 
 
 def dist_of(pkg, out):
-    import build
+    from aigov import cli
 
-    assert build.main(["dist", "--package", pkg, "--out", str(out)]) == 0
+    assert cli.main(["dist", "--package", pkg, "--out", str(out)]) == 0
     stem = f"{descriptor(pkg)['name']}-{descriptor(pkg)['version']}"
     return str(out), stem
 

@@ -301,8 +301,8 @@ def test_a_symbol_used_by_another_instrument_is_refused_with_its_file_and_line(r
     write(src / "instruments" / "oslo-statement-on-test-data.yaml", text)
     err = refused(src)
     other = os.path.relpath(src / "instruments" / "example-declaration.yaml", ROOT)
-    line = next(i for i, l in enumerate((src / "instruments" / "example-declaration.yaml").read_text().splitlines(), 1)
-                if l.startswith("symbol:"))
+    line = next(i for i, content in enumerate((src / "instruments" / "example-declaration.yaml").read_text().splitlines(), 1)
+                if content.startswith("symbol:"))
     assert (f"oslo-statement-on-test-data.yaml:4:1: symbol: the symbol 'A/RES/78/999' is already used by "
             f"'example-declaration' ({other}:{line})") in err
     # an annex shares the symbol of the document it is annexed to
@@ -408,8 +408,10 @@ def test_a_country_name_or_code_where_an_actor_id_is_expected_suggests_the_id(re
                      r"lowercase letters, digits and single hyphens, e\.g\. '[a-z]+'\); 'Germany' is the name of Germany: a state's id "
                      r"is its lowercase ISO 3166-1 alpha-3 code, write 'deu'$", err, re.M)
     assert "germany-code.yaml:4:1: issuer_id: does not have the expected form (got 'DEU'" in err and "'DEU' is the ISO code of Germany" in err
-    assert "germany-alpha2.yaml:4:1: issuer_id: refers to 'de', which is not an id in actors (no file sources/actors/de.yaml); 'de' is the ISO code of Germany: a state's id is its lowercase ISO 3166-1 alpha-3 code, write 'deu'" in err
-    assert "togo.yaml:4:1: issuer_id: refers to 'tgo', which is not an id in actors (no file sources/actors/tgo.yaml); Togo has no actor file yet: create it with `python build.py new-state TGO`" in err
+    assert ("germany-alpha2.yaml:4:1: issuer_id: refers to 'de', which is not an id in actors (no file sources/actors/de.yaml); "
+            "'de' is the ISO code of Germany: a state's id is its lowercase ISO 3166-1 alpha-3 code, write 'deu'") in err
+    assert ("togo.yaml:4:1: issuer_id: refers to 'tgo', which is not an id in actors (no file sources/actors/tgo.yaml); "
+            "Togo has no actor file yet: create it with `python build.py new-state TGO`") in err
     assert "official-name.yaml:4:1: issuer_id:" in err and "the name of Germany" in err
     never_fuzzy = next(line for line in err.splitlines() if "not-a-country.yaml" in line)
     assert "Germany" not in never_fuzzy.split("(got 'Germanyy'")[1]

@@ -146,7 +146,6 @@ STRICTER_ONLY = ["leading-zero.yaml", "formula.yaml", "chinese-in-english.yaml",
 
 @pytest.mark.parametrize("name", SCHEMA_LEVEL + STRICTER_ONLY)
 def test_known_bad_fixtures_get_the_same_verdict(name, tmp_path):
-    import glob
     import re
 
     src = tmp_path / "sources"

@@ -15,7 +15,7 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT, run_build
+from conftest import ROOT
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
 ARROW_TYPES = {"string": "string", "integer": "int64", "number": "double", "boolean": "bool", "date": "date32[day]"}

@@ -22,6 +22,20 @@ PACKAGE_META = "package.json"  # in schemas/: name, version, licences... of the 
 DATA_DIR = "data"
 
 
+def read_meta(schema_dir: str) -> dict:
+    """schemas/package.json: the package's name, version, licences and citation."""
+    with open(os.path.join(schema_dir, PACKAGE_META), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def package_meta(schema_dir: str) -> dict | None:
+    """``read_meta``, or None where it cannot be read (dist and site work from a built package alone)."""
+    try:
+        return read_meta(schema_dir)
+    except (OSError, ValueError):
+        return None
+
+
 def sort_key(table: Table):
     kinds = [table.by_name[c].type for c in table.primary_key]
     columns = table.primary_key
@@ -122,7 +136,7 @@ def render(meta: dict, tables: dict[str, Table], rows: dict[str, list[dict]]) ->
 class UnsafeOutput(Exception):
     """An output path that goes through a symbolic link: the build refuses to write there."""
 
-    plain = True  # build.py prints the message, not a traceback
+    plain = True  # the command line (aigov/cli.py: run) prints the message, not a traceback
 
 
 FILE_MODE, DIR_MODE = 0o644, 0o755  # what the build writes is readable by everyone, whatever the umask

@@ -165,7 +165,8 @@ def stray_files(src_dir: str) -> list[Problem]:
                 problems.append(Problem(shown, 1, 1, "", "not an ordinary file (a pipe, socket or device): record files are ordinary text files"))
                 continue
             if rel == "." or rel.split(os.sep)[0] not in FILE_TABLES or os.sep in rel:
-                problems.append(Problem(shown, 1, 1, "", f"file outside the record folders; records live in sources/<table>/<id>.yaml with <table> one of {', '.join(FILE_TABLES)}"))
+                problems.append(Problem(shown, 1, 1, "", "file outside the record folders; records live in sources/<table>/<id>.yaml "
+                                                         f"with <table> one of {', '.join(FILE_TABLES)}"))
             elif name.endswith(".yml"):
                 problems.append(Problem(shown, 1, 1, "", "use the extension .yaml, not .yml"))
             elif not name.endswith(".yaml") and not name.startswith("."):
@@ -203,7 +204,8 @@ def tabulate(parsed: list[tuple[str, str, dict, dict]], tables: dict[str, Table]
         record_id = row.get("id")
         stem = os.path.splitext(os.path.basename(path))[0]
         if record_id is not None and record_id != stem:
-            problems.append(problem(src, "id", f"the id must equal the file name (got id {_show(record_id)} in file '{stem}.yaml'); rename the file or fix the id"))
+            problems.append(problem(src, "id", f"the id must equal the file name (got id {_show(record_id)} in file '{stem}.yaml'); "
+                                               "rename the file or fix the id"))
         rows[table_name].append(row)
         sources[table_name].append(src)
         for child in children:
@@ -255,14 +257,16 @@ def _child_rows(child, table, parent_table, parent_id, items, parent_src, rows, 
             continue
         key, column = child.group
         if group_values is None:
-            problems.append(problem(src, None, f"missing required field '{key}': list the {column.replace('_id', '')} ids, e.g. {key}: [chn, fra]", f"{child.key}.{index}.{key}"))
+            problems.append(problem(src, None, f"missing required field '{key}': list the {column.replace('_id', '')} ids, e.g. {key}: [chn, fra]",
+                                    f"{child.key}.{index}.{key}"))
             continue
         if not isinstance(group_values, list) or not group_values:
             problems.append(problem(src, key, f"expected a non-empty list of ids, e.g. {key}: [chn, fra]"))
             continue
         for position, value in enumerate(group_values):
             if not isinstance(value, str):
-                problems.append(Problem(src.path, *src.marks.get(trail + (key, position), (1, 1)), f"{child.key}.{index}.{key}.{position}", f"expected an id, got a {_kind(value)}"))
+                problems.append(Problem(src.path, *src.marks.get(trail + (key, position), (1, 1)), f"{child.key}.{index}.{key}.{position}",
+                                        f"expected an id, got a {_kind(value)}"))
                 continue
             row = dict(base)
             row[column] = value
@@ -540,7 +544,8 @@ def check_keys(rows, sources, tables) -> list[Problem]:
                 column = next((c for c in pk if src.keys and c in src.keys), pk[-1])
                 line = other.where(column)[0]
                 what = "id" if pk == ["id"] else " + ".join(pk)
-                problems.append(problem(src, column, f"duplicate {what} {_show(' + '.join(key))}: already used in {other.path}:{line}; {'ids must be unique' if pk == ['id'] else 'remove the repeated entry'}"))
+                advice = "ids must be unique" if pk == ["id"] else "remove the repeated entry"
+                problems.append(problem(src, column, f"duplicate {what} {_show(' + '.join(key))}: already used in {other.path}:{line}; {advice}"))
             else:
                 seen[key] = src
     placeholders = _template_ids()

@@ -71,7 +71,8 @@ def date_has_type(ctx):
     """An instrument's date and date_type come together."""
     for row, src in ctx.records("instruments"):
         if ("date" in row) != ("date_type" in row):
-            yield problem(src, "date" if "date" in row else "date_type", "give 'date' and 'date_type' together: the date type says what the date is (adopted, published, ...)")
+            yield problem(src, "date" if "date" in row else "date_type",
+                          "give 'date' and 'date_type' together: the date type says what the date is (adopted, published, ...)")
 
 
 def tallies_need_recorded_vote(ctx):
@@ -145,7 +146,8 @@ def notes_are_short(ctx):
         for row, src in ctx.records(name):
             note = row.get("note")
             if note and len(note) > NOTE_LIMIT and not row.get("derived"):
-                yield problem(src, "note", f"is {len(note)} characters long; a note says in a few sentences what is uncertain and why (at most {NOTE_LIMIT}). Move the research history to docs/research-notes/")
+                yield problem(src, "note", f"is {len(note)} characters long; a note says in a few sentences what is uncertain and why "
+                                           f"(at most {NOTE_LIMIT}). Move the research history to docs/research-notes/")
 
 
 # ------------------------------------------------------------- sources
@@ -160,7 +162,8 @@ def instrument_has_official_source(ctx):
             continue
         if row["id"] not in backed and row.get("no_official_source") != "true":
             yield problem(src, None, "needs at least one source with official: true (the issuer's own page or document), or a verbatim copy of one "
-                          "(copy: true, copy_of: its official address); if none can be found, say so with no_official_source: true and explain in note", "sources")
+                          "(copy: true, copy_of: its official address); if none can be found, say so with no_official_source: true and explain in note",
+                          "sources")
         if row["id"] in backed and row.get("no_official_source") == "true":
             yield problem(src, "no_official_source", "the record has an official source; remove no_official_source")
 
@@ -183,7 +186,8 @@ def copies_name_the_original(ctx):
             if not row.get("copy_of"):
                 yield problem(src, "copy", "a verbatim copy needs copy_of: the official address of the document it reproduces", f"{_label(src, None)}.copy_of")
             if row.get("official") == "true":
-                yield problem(src, "official", "a copy hosted by someone else is not official itself; set official: false (it counts as official backing through copy_of)")
+                yield problem(src, "official", "a copy hosted by someone else is not official itself; set official: false "
+                                               "(it counts as official backing through copy_of)")
         elif row.get("copy_of"):
             yield problem(src, "copy_of", "copy_of is only for verbatim copies; add copy: true or remove copy_of")
 

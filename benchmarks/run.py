@@ -137,7 +137,7 @@ def measure(python, size, repeat, commands) -> dict:
         r["frictionless"] = best([os.path.join(os.path.dirname(python), "frictionless"), "validate",
                                   os.path.join(package, "datapackage.json")], 1, check=False)
         if "validate" in commands:
-            r["validate"] = best([python, os.path.join(ROOT, "build.py"), "validate", "--sources", src, "--out", out], repeat, check=False)
+            r["validate"] = best([python, os.path.join(ROOT, "build.py"), "validate", "--sources", src], repeat, check=False)
         if "dist" in commands:
             r["dist"] = best([python, os.path.join(ROOT, "build.py"), "dist", "--package", package, "--out", os.path.join(work, "dist")],
                              repeat, check=False)

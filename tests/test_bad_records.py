@@ -73,7 +73,8 @@ def test_duplicate_id_names_both_files(sources_copy, capsys):
     capsys.readouterr()
     assert run_build(str(src), out) == 1
     err = capsys.readouterr().err
-    assert f"{os.path.relpath(src / 'actors' / 'zz-copy.yaml')}:1:1: id: duplicate id 'nor': already used in {os.path.relpath(src / 'actors' / 'nor.yaml')}:1" in err
+    copy, nor = os.path.relpath(src / "actors" / "zz-copy.yaml"), os.path.relpath(src / "actors" / "nor.yaml")
+    assert f"{copy}:1:1: id: duplicate id 'nor': already used in {nor}:1" in err
 
 
 def test_stale_package_is_caught_by_check(sources_copy, capsys):

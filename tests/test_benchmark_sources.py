@@ -8,9 +8,8 @@ import os
 import re
 import sys
 
-from conftest import ROOT, run_build
-
 from aigov import package, schema
+from conftest import ROOT, run_build
 
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 from generate import generate  # noqa: E402

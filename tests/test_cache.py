@@ -4,8 +4,8 @@ output is the same as a build without the cache."""
 import glob
 import os
 
-from conftest import run_build
 from aigov import yamlio
+from conftest import run_build
 
 
 def counting_reads(monkeypatch):

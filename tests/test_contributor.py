@@ -23,8 +23,8 @@ import sys
 import pytest
 import yaml
 
-import build
-from aigov import guards, records, schema, vocabularies, yamlio
+import aigov.cli
+from aigov import guards, pipeline, records, schema, vocabularies, yamlio
 from conftest import MINIMAL, ROOT, run_build
 
 TODAY = dt.date.today().isoformat()
@@ -164,7 +164,7 @@ def test_validate_never_asks_for_a_version_bump(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(release, "last_release", fail)
     src = realistic_copy(tmp_path / "sources")
     write(src / "instruments" / "oslo-statement-on-test-data.yaml", NEW_STATEMENT)
-    assert build.main(["validate", "--sources", str(src)]) == 0
+    assert aigov.cli.main(["validate", "--sources", str(src)]) == 0
     assert "nothing written" in capsys.readouterr().out
 
 
@@ -201,7 +201,7 @@ def test_validate_lists_problems_and_annotates_them_for_github(realistic):
 
 def test_annotations_escape_what_would_break_them(capsys, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    build.report([yamlio.Problem("sources/a,b:c.yaml", 3, 1, "note", "100% wrong\nsecond line")])
+    aigov.cli.report([yamlio.Problem("sources/a,b:c.yaml", 3, 1, "note", "100% wrong\nsecond line")])
     err = capsys.readouterr().err
     assert "::error file=sources/a%2Cb%3Ac.yaml,line=3,col=1::note: 100%25 wrong%0Asecond line" in err
 
@@ -301,8 +301,8 @@ def test_a_symbol_used_by_another_instrument_is_refused_with_its_file_and_line(r
     write(src / "instruments" / "oslo-statement-on-test-data.yaml", text)
     err = refused(src)
     other = os.path.relpath(src / "instruments" / "example-declaration.yaml", ROOT)
-    line = next(i for i, l in enumerate((src / "instruments" / "example-declaration.yaml").read_text().splitlines(), 1)
-                if l.startswith("symbol:"))
+    line = next(i for i, content in enumerate((src / "instruments" / "example-declaration.yaml").read_text().splitlines(), 1)
+                if content.startswith("symbol:"))
     assert (f"oslo-statement-on-test-data.yaml:4:1: symbol: the symbol 'A/RES/78/999' is already used by "
             f"'example-declaration' ({other}:{line})") in err
     # an annex shares the symbol of the document it is annexed to
@@ -408,8 +408,10 @@ def test_a_country_name_or_code_where_an_actor_id_is_expected_suggests_the_id(re
                      r"lowercase letters, digits and single hyphens, e\.g\. '[a-z]+'\); 'Germany' is the name of Germany: a state's id "
                      r"is its lowercase ISO 3166-1 alpha-3 code, write 'deu'$", err, re.M)
     assert "germany-code.yaml:4:1: issuer_id: does not have the expected form (got 'DEU'" in err and "'DEU' is the ISO code of Germany" in err
-    assert "germany-alpha2.yaml:4:1: issuer_id: refers to 'de', which is not an id in actors (no file sources/actors/de.yaml); 'de' is the ISO code of Germany: a state's id is its lowercase ISO 3166-1 alpha-3 code, write 'deu'" in err
-    assert "togo.yaml:4:1: issuer_id: refers to 'tgo', which is not an id in actors (no file sources/actors/tgo.yaml); Togo has no actor file yet: create it with `python build.py new-state TGO`" in err
+    assert ("germany-alpha2.yaml:4:1: issuer_id: refers to 'de', which is not an id in actors (no file sources/actors/de.yaml); "
+            "'de' is the ISO code of Germany: a state's id is its lowercase ISO 3166-1 alpha-3 code, write 'deu'") in err
+    assert ("togo.yaml:4:1: issuer_id: refers to 'tgo', which is not an id in actors (no file sources/actors/tgo.yaml); "
+            "Togo has no actor file yet: create it with `python build.py new-state TGO`") in err
     assert "official-name.yaml:4:1: issuer_id:" in err and "the name of Germany" in err
     never_fuzzy = next(line for line in err.splitlines() if "not-a-country.yaml" in line)
     assert "Germany" not in never_fuzzy.split("(got 'Germanyy'")[1]
@@ -553,7 +555,7 @@ def test_a_damaged_or_planted_cache_is_never_unpickled_and_only_slows_the_build(
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     assert not marker.exists()
     cached = json.loads((cache_dir / f"parsed-{key}.json").read_text(encoding="utf-8"))  # replaced by a JSON cache
-    assert cached["format"] == build.CACHE_FORMAT
+    assert cached["format"] == pipeline.CACHE_FORMAT
     for garbage in (b"\x00\xff not json", b'{"format": 2, "loader": "%s", "files": {"a": [1, 2, 3, 4]}}', b"[]"):
         (cache_dir / f"parsed-{key}.json").write_bytes(garbage)
         proc = cli("--sources", src, "--out", out)
@@ -563,7 +565,7 @@ def test_a_damaged_or_planted_cache_is_never_unpickled_and_only_slows_the_build(
     path = next(iter(stored["files"]))
     stored["files"][path][2] = {"id": 5}
     (cache_dir / f"parsed-{key}.json").write_text(json.dumps(stored), encoding="utf-8")
-    assert build._read_cache(str(cache_dir / f"parsed-{key}.json"), stored["loader"]) == {}
+    assert pipeline._read_cache(str(cache_dir / f"parsed-{key}.json"), stored["loader"]) == {}
 
 
 def test_everything_the_build_writes_is_0644_and_0755_whatever_the_umask(tmp_path):
@@ -601,11 +603,11 @@ def test_a_missing_dependency_gives_the_set_up_command_not_a_traceback(tmp_path)
 
 
 def test_an_unexpected_error_is_a_sentence_not_a_traceback(monkeypatch, capsys):
-    monkeypatch.setattr(build, "main", lambda argv=None: 1 / 0)
+    monkeypatch.setattr(aigov.cli, "main", lambda argv=None: 1 / 0)
     monkeypatch.delenv("AIGOV_DEBUG", raising=False)
     umask = os.umask(0o022)
     try:
-        assert build.run([]) == 70
+        assert aigov.cli.run([]) == 70
     finally:
         os.umask(umask)
     err = capsys.readouterr().err

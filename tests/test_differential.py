@@ -17,8 +17,7 @@ from frictionless import validate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import build
-from aigov import package, records, schema
+from aigov import package, pipeline, records, schema
 from conftest import MINIMAL, ROOT
 
 TABLES = schema.load_tables()
@@ -76,7 +75,7 @@ def _table_of(problem, rows, sources):
 
 
 def minimal_rows():
-    parsed, problems = build.load(MINIMAL)
+    parsed, problems = pipeline.load(MINIMAL)
     assert not problems
     rows, sources, problems = records.tabulate(parsed, TABLES)
     assert not problems
@@ -147,7 +146,6 @@ STRICTER_ONLY = ["leading-zero.yaml", "formula.yaml", "chinese-in-english.yaml",
 
 @pytest.mark.parametrize("name", SCHEMA_LEVEL + STRICTER_ONLY)
 def test_known_bad_fixtures_get_the_same_verdict(name, tmp_path):
-    import glob
     import re
 
     src = tmp_path / "sources"
@@ -155,7 +153,7 @@ def test_known_bad_fixtures_get_the_same_verdict(name, tmp_path):
     with open(os.path.join(BAD_DIR, name), encoding="utf-8") as fh:
         table = re.match(r"# table: (\w+)", fh.readline()).group(1)
     shutil.copy(os.path.join(BAD_DIR, name), src / table / name)
-    parsed, problems = build.load(str(src))
+    parsed, problems = pipeline.load(str(src))
     rows, sources, more = records.tabulate(parsed, TABLES)
     assert not problems and not more
     ours = build_verdict(rows, sources)

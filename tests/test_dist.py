@@ -15,7 +15,7 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT, run_build
+from conftest import ROOT
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
 ARROW_TYPES = {"string": "string", "integer": "int64", "number": "double", "boolean": "bool", "date": "date32[day]"}
@@ -33,9 +33,9 @@ def csv_rows(pkg, resource):
 
 
 def dist_of(pkg, out):
-    import build
+    from aigov import cli
 
-    assert build.main(["dist", "--package", pkg, "--out", str(out)]) == 0
+    assert cli.main(["dist", "--package", pkg, "--out", str(out)]) == 0
     stem = f"{descriptor(pkg)['name']}-{descriptor(pkg)['version']}"
     return str(out), stem
 

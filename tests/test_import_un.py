@@ -12,7 +12,7 @@ import unicodedata
 import pytest
 
 from aigov import snapshots
-from aigov.importers import REGISTRY, base, un_resolutions
+from aigov.importers import REGISTRY, base
 from conftest import ROOT
 from readme_recipe import read_table
 

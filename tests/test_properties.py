@@ -70,7 +70,8 @@ def instruments(draw):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(record=instruments())
 @example(record={"id": "generated-record", "kind": "report", "title_en": "NA", "short_name": "NO", "symbol": "0123",
-                 "note": "1:30", "summary": "null", "binding": "false", "family": "standards", "ai_scope": "mentions-ai", "date": "2024-02-29", "date_type": "published",
+                 "note": "1:30", "summary": "null", "binding": "false", "family": "standards", "ai_scope": "mentions-ai",
+                 "date": "2024-02-29", "date_type": "published",
                  "sources": [{"url": "https://example.org/x", "title": "n/a", "accessed": "2026-11-22",
                               "official": "true", "language": "en", "supports": ["title_en", "date", "symbol"]}]})
 def test_any_valid_record_round_trips_yaml_csv_pandas(record):

@@ -6,10 +6,9 @@ import os
 import re
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 import pandas as pd
-from urllib.parse import urlsplit
-import pytest
 
 from conftest import ROOT, run_build
 from readme_recipe import read_table

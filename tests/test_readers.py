@@ -4,7 +4,6 @@ import json
 import os
 
 import duckdb
-import pytest
 
 DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE"}
 

@@ -28,14 +28,14 @@ def set_version(repo, version):
     path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
 
-def run(repo, *args):
-    return run_build(str(repo / "sources"), repo, "--schemas", str(repo / "schemas"), *args)
+def run(repo, *args, command="build"):
+    return run_build(str(repo / "sources"), repo, "--schemas", str(repo / "schemas"), *args, command=command)
 
 
 def release(repo, previous=None):
     extra = ["--previous", str(previous)] if previous else []
     assert run(repo) == 0
-    return run(repo, "release", *extra)
+    return run(repo, *extra, command="release")
 
 
 def zip_changes(repo, version):

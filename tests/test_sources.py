@@ -7,8 +7,7 @@ import os
 
 import pytest
 
-import build
-from aigov import canonical, schema
+from aigov import canonical, pipeline, schema
 from conftest import ROOT
 
 SOURCES = os.path.join(ROOT, "sources")
@@ -19,8 +18,8 @@ IDS = [os.path.relpath(p, SOURCES) for p in FILES]
 @pytest.fixture(scope="module")
 def problems_by_file():
     tables = schema.load_tables()
-    parsed, problems = build.load(SOURCES)
-    _, more = build.validate(parsed, tables)
+    parsed, problems = pipeline.load(SOURCES)
+    _, more = pipeline.validate(parsed, tables)
     by_file = {}
     for p in problems + more:
         by_file.setdefault(os.path.abspath(p.path), []).append(str(p))

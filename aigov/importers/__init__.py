@@ -25,6 +25,7 @@ class Importer:
 
 REGISTRY = {entry.name: entry for entry in [
     Importer("un-ga", "un_resolutions", "General Assembly resolutions that mention AI: votes, sponsors, titles, subjects, passages (UNxml/GAresolutions)"),
-    Importer("un-hrc", "un_resolutions", "Human Rights Council resolutions that mention AI: votes, sponsors, titles, subjects, passages (UNxml/HRCresolutions)"),
+    Importer("un-hrc", "un_resolutions",
+             "Human Rights Council resolutions that mention AI: votes, sponsors, titles, subjects, passages (UNxml/HRCresolutions)"),
     Importer("summits", "summits", "Signatory lists of AI summit declarations from browser prints of their official pages"),
 ]}

@@ -220,7 +220,7 @@ def member_states(lines, crosswalk: base.Crosswalk) -> set[str]:
 
 def imported_part(ctx_data: dict, item, text_by_language: dict[str, tuple]) -> dict:
     """The importer-owned part of one resolution's record."""
-    manifest, cfg, crosswalk = ctx_data["manifest"], ctx_data["cfg"], ctx_data["crosswalk"]
+    manifest, cfg = ctx_data["manifest"], ctx_data["cfg"]
     rel, number, rec = item
     symbol = rec["symbol"]
     data_url = f"{manifest.url(rel)}#L{number}"

@@ -20,7 +20,7 @@ import re
 import subprocess
 import zipfile
 
-from .schema import TABLES
+from .schema import DERIVED_TABLES, TABLES
 
 RELEASES_DIR = "releases"
 _SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
@@ -82,7 +82,10 @@ def required_bump(previous: dict, current: dict) -> tuple[str | None, list[str]]
                 reasons["major"].append(f"column {name}.{field} retyped {ftype} -> {new_fields[field]}")
         removed = set(old["keys"]) - set(new["keys"])
         if removed:
-            reasons["major"].append(f"{len(removed)} {name} removed (e.g. {sorted(removed)[0]})")
+            # A derived table's rows follow the sources (evidence follows each source's supports:), so
+            # losing some is a correction, not a break of the records users cite.
+            level = "minor" if name in DERIVED_TABLES else "major"
+            reasons[level].append(f"{len(removed)} {name} removed (e.g. {sorted(removed)[0]})")
         old_fields = {f for f, _ in old["fields"]}
         added_fields = [f for f, _ in new["fields"] if f not in old_fields]
         if added_fields:

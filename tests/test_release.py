@@ -142,3 +142,17 @@ def test_release_records_its_date_in_the_citation_metadata(repo):
         assert f'date-released: "{today}"' in z.read("global-ai-governance-1.0.0/CITATION.cff").decode("utf-8")
     assert f"## [1.0.0] - {today}" in (repo / "CHANGELOG.md").read_text(encoding="utf-8")
     assert run(repo, "--check") == 0  # the stamped metadata and generated files agree
+
+
+def test_rows_removed_from_a_derived_table_need_a_minor_bump_and_from_a_record_table_a_major_one():
+    from aigov import release
+
+    def manifest(version, keys):
+        return {"version": version, "tables": {name: {"fields": [["id", "string"]], "keys": k, "hash": "h" + str(len(k))}
+                                               for name, k in keys.items()}}
+
+    before = manifest("1.0.0", {"evidence": ["a", "b"], "instruments": ["x", "y"]})
+    level, reasons = release.required_bump(before, manifest("1.1.0", {"evidence": ["a"], "instruments": ["x", "y"]}))
+    assert level == "minor" and "1 evidence removed" in reasons[0]
+    level, _ = release.required_bump(before, manifest("1.1.0", {"evidence": ["a", "b"], "instruments": ["x"]}))
+    assert level == "major"

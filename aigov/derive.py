@@ -192,11 +192,11 @@ def topic_tables(rows, sources, tables) -> None:
     from . import topics, vocabularies
 
     definitions = vocabularies.definitions_of(tables["topic_tags"].by_name["topic"])
-    where = {r["id"]: s for r, s in zip(rows["instruments"], sources["instruments"])}
+    where = {r.get("id"): s for r, s in zip(rows["instruments"], sources["instruments"])}
     rows["topics"] = topics.topic_rows(definitions)
     sources["topics"] = [None] * len(rows["topics"])
     rows["topic_tags"] = topics.tag_rows(rows)
-    sources["topic_tags"] = [where.get(r["instrument_id"]) for r in rows["topic_tags"]]
+    sources["topic_tags"] = [where.get(r["instrument_id"]) for r in rows["topic_tags"]]  # (rows always have one)
 
 
 def derive(rows, sources, tables=None) -> Registry:

@@ -66,12 +66,14 @@ def topic_rows(vocabulary: dict[str, str]) -> list[dict]:
 
 def tag_rows(rows: dict) -> list[dict]:
     """The topic_tags table (see the module docstring)."""
-    about = {r["id"] for r in rows["instruments"] if r.get("ai_scope") == "about-ai"}
+    about = {r.get("id") for r in rows["instruments"] if r.get("ai_scope") == "about-ai"}
     found: dict[tuple[str, str], dict] = {}
     counts: dict[tuple[str, str, str], int] = {}  # (instrument, topic, language) -> matching passages
     order = {lang: n for n, lang in enumerate(LANGUAGES)}
-    passages = sorted((p for p in rows["passages"] if p["language"] in order),
-                      key=lambda p: (p["instrument_id"], order[p["language"]], int(p["seq"])))
+    # rows the checks will refuse (no text, a seq that is not a number) are left to them
+    usable = [p for p in rows["passages"] if p.get("language") in order and p.get("instrument_id") and p.get("text")
+              and str(p.get("seq", "")).isdigit()]
+    passages = sorted(usable, key=lambda p: (p["instrument_id"], order[p["language"]], int(p["seq"])))
     for p in passages:
         if p["instrument_id"] not in about and p.get("mentions_ai") != "true":
             continue
@@ -81,10 +83,10 @@ def tag_rows(rows: dict) -> list[dict]:
             if key not in found:
                 found[key] = {"instrument_id": p["instrument_id"], "topic": topic, "passage_seq": p["seq"], "matched": words,
                               "method": "rule", "_language": p["language"]}
-    with_text = {p["instrument_id"] for p in rows["passages"]}
+    with_text = {p.get("instrument_id") for p in rows["passages"]}
     for c in rows["citations"]:
         instrument = c.get("instrument_id")
-        if not instrument or instrument in with_text or not c.get("quote") or "true" not in (c.get("official"), c.get("copy")):
+        if not instrument or instrument in with_text or not c.get("quote") or not c.get("citation_id") or "true" not in (c.get("official"), c.get("copy")):
             continue  # only quotes of the official text (or a verbatim copy of it)
         language = "zh" if re.search("[\u4e00-\u9fff]", c["quote"]) else "en"
         for topic, words in tags_of_text(c["quote"], language).items():

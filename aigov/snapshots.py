@@ -1,10 +1,14 @@
 """Pinned snapshots of raw files: their committed manifests, and hash checks.
 
 A manifest ``snapshots/<name>.tsv`` is committed for each snapshot the project
-reads; the raw files themselves are not committed (they live in
-``../shared/snapshots/<name>/``, or any folder given on the command line).
+reads; the raw files themselves are not committed. ``aigov.snapshot_fetch``
+downloads them from the pinned commit (or copies them from a mirror) into
+``.cache/snapshots/<name>/``; ``snapshot_fetch.default_snapshot_root`` says which
+folder to read (that cache, or ``../shared/snapshots`` on a machine that has it).
 Its header lines (``# key: value``) say where the files come from: repository,
-commit, date retrieved, terms of use; each other line is ``sha256<TAB>path``.
+commit, optional folder inside the repository, date retrieved, terms of use;
+each other line is ``sha256<TAB>path``, a relative path with ``/`` separators
+that never leaves the snapshot's folder (no absolute path, no ``..``).
 An importer calls ``verified(...)`` first and refuses a file whose bytes differ.
 """
 
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 
 
@@ -39,6 +44,26 @@ class SnapshotError(Exception):
     pass
 
 
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def path_problem(rel: str) -> str | None:
+    """Why ``rel`` cannot name a file inside a snapshot's folder, or None. A manifest path is
+    relative, uses ``/`` only, and has no empty, ``.`` or ``..`` part, so that joining it to
+    any folder can never reach outside that folder."""
+    if not rel:
+        return "empty path"
+    if any(ord(c) < 32 or ord(c) == 127 for c in rel):
+        return "control character in the path"
+    if rel.startswith("/") or os.path.isabs(rel) or re.match(r"[A-Za-z]:", rel):
+        return "absolute path"
+    if "\\" in rel:
+        return "backslash in the path (use /)"
+    if any(part in ("", ".", "..") for part in rel.split("/")):
+        return "empty, '.' or '..' part in the path"
+    return None
+
+
 def read_manifest(path: str) -> Manifest:
     name = os.path.splitext(os.path.basename(path))[0]
     manifest = Manifest(name, {})
@@ -52,8 +77,13 @@ def read_manifest(path: str) -> Manifest:
                 manifest.meta[key.strip()] = value.strip()
                 continue
             digest, _, rel = line.partition("\t")
-            if len(digest) != 64 or not rel:
-                raise SnapshotError(f"{path}:{number}: expected 'sha256<TAB>path'")
+            if not _DIGEST.fullmatch(digest) or not rel:
+                raise SnapshotError(f"{path}:{number}: expected 'sha256<TAB>path' (64 lowercase hex digits, a tab, a path)")
+            problem = path_problem(rel)
+            if problem:
+                raise SnapshotError(f"{path}:{number}: {rel!r}: {problem}; a manifest path is relative to the snapshot's folder and stays inside it")
+            if rel in manifest.files:
+                raise SnapshotError(f"{path}:{number}: {rel!r} is listed twice")
             manifest.files[rel] = digest
     for key in ("repository", "commit"):
         if key not in manifest.meta:
@@ -78,7 +108,10 @@ def verified(manifest: Manifest, folder: str) -> dict[str, bytes]:
     SnapshotError naming each file that is missing or differs from its sha256."""
     out, bad = {}, []
     for rel, digest in sorted(manifest.files.items()):
-        path = os.path.join(folder, rel)
+        problem = path_problem(rel)
+        if problem:
+            raise SnapshotError(f"snapshot {manifest.name}: {rel!r}: {problem}")
+        path = os.path.join(folder, *rel.split("/"))
         try:
             with open(path, "rb") as fh:
                 body = fh.read()

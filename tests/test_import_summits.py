@@ -1,7 +1,14 @@
-"""The summit importer against the real prints (../shared/snapshots/summit-pages).
+"""The summit importer against the real prints (the snapshot summit-pages).
 
 Where they can, these tests read the prints with pypdf themselves, so the importer's
 output is checked against the page, not against itself.
+
+Where the prints are: ``snapshot_fetch.default_snapshot_root(ROOT)``, the cache
+``.cache/snapshots/`` once it holds every manifest's files, else ``../shared/snapshots`` beside
+the clone. Fill the cache with ``python scripts/fetch_snapshots.py`` (from the pinned commits on
+raw.githubusercontent.com) or ``python scripts/fetch_snapshots.py --mirror ../shared/snapshots``;
+``.ci/run`` and the workflows do it before the tests. Without the prints the module is skipped,
+but under CI (CI=true) it fails.
 """
 
 import os
@@ -11,16 +18,18 @@ import shutil
 import pytest
 from pypdf import PdfReader
 
-from aigov import snapshots, yamlio
+from aigov import snapshot_fetch, snapshots, yamlio
 from aigov.importers import base, summits
 from conftest import ROOT
 
-SNAPSHOT = os.path.join(ROOT, "..", "shared", "snapshots", "summit-pages")
+SNAPSHOT = os.path.join(snapshot_fetch.default_snapshot_root(ROOT), "summit-pages")
 
 if not os.path.isdir(SNAPSHOT):
     if os.environ.get("CI"):
-        pytest.fail(f"the summit prints are missing at {SNAPSHOT}; CI must have ../shared beside the clone", pytrace=False)
-    pytest.skip("the summit prints (../shared/snapshots/summit-pages) are not beside this checkout", allow_module_level=True)
+        pytest.fail(f"the summit prints are missing at {SNAPSHOT}; CI must fetch them first "
+                    "(python scripts/fetch_snapshots.py)", pytrace=False)
+    pytest.skip(f"the summit prints are not in {SNAPSHOT}; fetch them with python scripts/fetch_snapshots.py",
+                allow_module_level=True)
 
 
 def text(name):

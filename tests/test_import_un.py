@@ -1,6 +1,15 @@
 """The UN importers (General Assembly and Human Rights Council) against the real pinned
-snapshots (../shared/snapshots/unxml-*). The tests read the raw files themselves (JSON lines and
-XML) rather than through the importer, so they check the importer's output against the UN's."""
+snapshots (unxml-garesolutions, unxml-hrcresolutions). The tests read the raw files themselves
+(JSON lines and XML) rather than through the importer, so they check the importer's output
+against the UN's.
+
+Where the files are: ``snapshot_fetch.default_snapshot_root(ROOT)``, the cache
+``.cache/snapshots/`` once it holds every manifest's files, else ``../shared/snapshots`` beside
+the clone. Fill the cache with ``python scripts/fetch_snapshots.py`` (from the pinned commits on
+raw.githubusercontent.com) or ``python scripts/fetch_snapshots.py --mirror ../shared/snapshots``;
+``.ci/run`` and the workflows do it before the tests. Without the files the module is skipped,
+but under CI (CI=true) it fails.
+"""
 
 import html
 import json
@@ -11,19 +20,21 @@ import unicodedata
 
 import pytest
 
-from aigov import snapshots
+from aigov import snapshot_fetch, snapshots
 from aigov.importers import REGISTRY, base
 from conftest import ROOT
 from readme_recipe import read_table
 
-SNAPSHOTS = os.path.join(ROOT, "..", "shared", "snapshots")
+SNAPSHOTS = snapshot_fetch.default_snapshot_root(ROOT)
 SNAPSHOT = os.path.join(SNAPSHOTS, "unxml-garesolutions")
 HRC_SNAPSHOT = os.path.join(SNAPSHOTS, "unxml-hrcresolutions")
 
-if not os.path.isdir(SNAPSHOT):
+if not (os.path.isdir(SNAPSHOT) and os.path.isdir(HRC_SNAPSHOT)):
     if os.environ.get("CI"):
-        pytest.fail(f"the UN snapshot is missing at {SNAPSHOT}; CI must have ../shared beside the clone", pytrace=False)
-    pytest.skip("the UN snapshot (../shared/snapshots) is not beside this checkout", allow_module_level=True)
+        pytest.fail(f"the UN snapshots are missing at {SNAPSHOTS}; CI must fetch them first "
+                    "(python scripts/fetch_snapshots.py)", pytrace=False)
+    pytest.skip(f"the UN snapshots are not in {SNAPSHOTS}; fetch them with python scripts/fetch_snapshots.py",
+                allow_module_level=True)
 
 # The resolutions about AI: read off the snapshot by a person (titles about AI or autonomous
 # weapons, or AI / LAWS as first UNBIS subject), plus the Pact for the Future, tracked by symbol.

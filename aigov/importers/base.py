@@ -32,8 +32,16 @@ class Context:
 
     root: str  # the repository: snapshots/, crosswalks/, schemas/
     sources: str  # the record folders it merges into
-    snapshot_root: str  # the folder that holds one folder per snapshot (../shared/snapshots by default)
+    # The folder that holds one folder per snapshot; None: snapshot_fetch.default_snapshot_root(root)
+    # (the cache .cache/snapshots/ that `fetch` fills, or ../shared/snapshots where that exists).
+    snapshot_root: str | None = None
     write: bool = True  # False: only report what would change (the drift check)
+
+    def __post_init__(self):
+        if self.snapshot_root is None:
+            from ..snapshot_fetch import default_snapshot_root
+
+            object.__setattr__(self, "snapshot_root", default_snapshot_root(self.root))
 
     def snapshot(self, name: str) -> tuple[snapshots.Manifest, dict[str, bytes]]:
         """The committed manifest snapshots/<name>.tsv and the bytes of every file it lists,

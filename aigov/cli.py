@@ -357,8 +357,9 @@ def _import_options(p) -> None:
     p.add_argument("names", nargs="*", metavar="NAME", help="an importer (listed below)")
     p.add_argument("--all", action="store_true", help="run every importer")
     p.add_argument("--check", action="store_true", help="write nothing; fail if a record differs from what its snapshot gives")
-    p.add_argument("--snapshots", default=os.path.join(ROOT, "..", "shared", "snapshots"), metavar="DIR",
-                   help="the folder that holds the snapshot folders (default: ../shared/snapshots)")
+    p.add_argument("--snapshots", metavar="DIR",
+                   help="the folder that holds the snapshot folders (default: the fetched cache .cache/snapshots/ when complete, "
+                        "else ../shared/snapshots)")
     _sources(p)
 
 
@@ -390,6 +391,70 @@ def import_command(args) -> int:
     return status
 
 
+def _fetch_options(p) -> None:
+    p.add_argument("names", nargs="*", metavar="NAME", help="snapshots to fetch (default: every manifest in snapshots/)")
+    p.add_argument("--mirror", metavar="DIR_OR_URL", help="a folder or http(s) address laid out as <mirror>/<name>/<path> (default: upstream)")
+    p.add_argument("--cache", metavar="DIR", help="the cache folder (default: .cache/snapshots/)")
+
+
+def fetch_snapshots_command(args) -> int:
+    """Fetch the raw files of the committed manifests into the cache, each checked against its sha256."""
+    from . import snapshot_fetch, snapshots
+
+    try:
+        reports = snapshot_fetch.fetch_all(ROOT, args.names or None, mirror=args.mirror, cache_dir=args.cache)
+    except snapshots.SnapshotError as exc:
+        print(f"fetch-snapshots: {exc}", file=sys.stderr)
+        return 1
+    for report in reports:
+        print(report)
+    return 0
+
+
+def _refresh_options(p) -> None:
+    p.add_argument("names", nargs="*", metavar="NAME", help="manifests to consider (default: every one of a UNxml repository)")
+    p.add_argument("--cache", metavar="DIR", help="the cache folder (default: .cache/snapshots/)")
+    p.add_argument("--summary", metavar="FILE", help="write the refreshes as Markdown lines to this file")
+
+
+def refresh_snapshots_command(args) -> int:
+    """Re-pin the UN's snapshot manifests to their repositories' newest commit (the weekly workflow)."""
+    from . import snapshot_refresh, snapshots
+
+    try:
+        done = snapshot_refresh.refresh_all(ROOT, args.names or None, cache_dir=args.cache)
+    except snapshots.SnapshotError as exc:
+        print(f"refresh-snapshots: {exc}", file=sys.stderr)
+        return 1
+    for refresh in done:
+        print(refresh.line())
+    if not done:
+        print("every UNxml snapshot already pins its repository's newest commit")
+    if args.summary and done:
+        with open(args.summary, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(refresh.line() for refresh in done) + "\n")
+    return 0
+
+
+def _changes_options(p) -> None:
+    p.add_argument("before", help="the datapackage/ folder before the change")
+    p.add_argument("after", help="the datapackage/ folder after it")
+    p.add_argument("--intro", metavar="FILE", help="a Markdown file to put first")
+    p.add_argument("--limit", type=int, default=300, help="list at most this many changes (default 300)")
+
+
+def changes_command(args) -> int:
+    """Markdown of the record-level changes between two datapackage/ folders (pull request bodies)."""
+    from . import snapshot_refresh
+
+    intro = ""
+    if args.intro:
+        with open(args.intro, encoding="utf-8") as fh:
+            intro = fh.read()
+    sys.stdout.write(snapshot_refresh.pull_request_body(args.before, args.after, intro, args.limit))
+    return 0
+
+
 # ------------------------------------------------------------------ the parsers
 
 # name -> (one line for the command list, options, function); `build` is the default command.
@@ -402,6 +467,9 @@ COMMANDS = {
     "dist": ("the release files of datapackage/: zip, SQLite, Parquet, xlsx", _dist_options, dist_command),
     "site": ("a static website of datapackage/ (no server needed)", _site_options, site_command),
     "import": ("re-import records from pinned snapshots", _import_options, import_command),
+    "fetch-snapshots": ("fetch the pinned snapshot files into the cache, checking each sha256", _fetch_options, fetch_snapshots_command),
+    "refresh-snapshots": ("re-pin the UN snapshot manifests to their newest upstream commit", _refresh_options, refresh_snapshots_command),
+    "changes": ("record-level changes between two datapackage/ folders, as Markdown", _changes_options, changes_command),
 }
 
 DESCRIPTION = "Build the Global AI Governance Tracker data package from its YAML sources."

@@ -5,8 +5,8 @@ output is checked against the page, not against itself.
 
 Where the prints are: ``snapshot_fetch.default_snapshot_root(ROOT)``, the cache
 ``.cache/snapshots/`` once it holds every manifest's files, else ``../shared/snapshots`` beside
-the clone. Fill the cache with ``python scripts/fetch_snapshots.py`` (from the pinned commits on
-raw.githubusercontent.com) or ``python scripts/fetch_snapshots.py --mirror ../shared/snapshots``;
+the clone. Fill the cache with ``python build.py fetch-snapshots`` (from the pinned commits on
+raw.githubusercontent.com) or ``python build.py fetch-snapshots --mirror ../shared/snapshots``;
 ``.ci/run`` and the workflows do it before the tests. Without the prints the module is skipped,
 but under CI (CI=true) it fails.
 """
@@ -27,8 +27,8 @@ SNAPSHOT = os.path.join(snapshot_fetch.default_snapshot_root(ROOT), "summit-page
 if not os.path.isdir(SNAPSHOT):
     if os.environ.get("CI"):
         pytest.fail(f"the summit prints are missing at {SNAPSHOT}; CI must fetch them first "
-                    "(python scripts/fetch_snapshots.py)", pytrace=False)
-    pytest.skip(f"the summit prints are not in {SNAPSHOT}; fetch them with python scripts/fetch_snapshots.py",
+                    "(python build.py fetch-snapshots)", pytrace=False)
+    pytest.skip(f"the summit prints are not in {SNAPSHOT}; fetch them with python build.py fetch-snapshots",
                 allow_module_level=True)
 
 

@@ -5,8 +5,8 @@ against the UN's.
 
 Where the files are: ``snapshot_fetch.default_snapshot_root(ROOT)``, the cache
 ``.cache/snapshots/`` once it holds every manifest's files, else ``../shared/snapshots`` beside
-the clone. Fill the cache with ``python scripts/fetch_snapshots.py`` (from the pinned commits on
-raw.githubusercontent.com) or ``python scripts/fetch_snapshots.py --mirror ../shared/snapshots``;
+the clone. Fill the cache with ``python build.py fetch-snapshots`` (from the pinned commits on
+raw.githubusercontent.com) or ``python build.py fetch-snapshots --mirror ../shared/snapshots``;
 ``.ci/run`` and the workflows do it before the tests. Without the files the module is skipped,
 but under CI (CI=true) it fails.
 """
@@ -32,8 +32,8 @@ HRC_SNAPSHOT = os.path.join(SNAPSHOTS, "unxml-hrcresolutions")
 if not (os.path.isdir(SNAPSHOT) and os.path.isdir(HRC_SNAPSHOT)):
     if os.environ.get("CI"):
         pytest.fail(f"the UN snapshots are missing at {SNAPSHOTS}; CI must fetch them first "
-                    "(python scripts/fetch_snapshots.py)", pytrace=False)
-    pytest.skip(f"the UN snapshots are not in {SNAPSHOTS}; fetch them with python scripts/fetch_snapshots.py",
+                    "(python build.py fetch-snapshots)", pytrace=False)
+    pytest.skip(f"the UN snapshots are not in {SNAPSHOTS}; fetch them with python build.py fetch-snapshots",
                 allow_module_level=True)
 
 # The resolutions about AI: read off the snapshot by a person (titles about AI or autonomous

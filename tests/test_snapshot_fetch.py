@@ -2,7 +2,7 @@
 
 ``fetch`` runs against a local HTTP server (http.server in a thread on 127.0.0.1) serving a
 temporary copy of the snapshot mirror (../shared/snapshots, or the cache .cache/snapshots/ that
-``scripts/fetch_snapshots.py`` fills), and against the same copy as a local folder. The refresh
+``python build.py fetch-snapshots`` fills), and against the same copy as a local folder. The refresh
 runs with a fake fetcher and a fake ``git ls-remote``. Nothing here reaches beyond 127.0.0.1.
 """
 
@@ -44,7 +44,7 @@ def manifest():
 @pytest.fixture
 def mirror(tmp_path):
     """A temporary copy of the mirror's summit-pages/ (writable, so a test may spoil a file)."""
-    assert SOURCE is not None, "CI must fetch the snapshots before the tests (scripts/fetch_snapshots.py)"
+    assert SOURCE is not None, "CI must fetch the snapshots before the tests (python build.py fetch-snapshots)"
     folder = tmp_path / "mirror"
     shutil.copytree(os.path.join(SOURCE, SMALL), folder / SMALL)
     for path in (folder / SMALL).iterdir():
@@ -364,27 +364,26 @@ def test_pull_request_body_lists_record_level_changes(tmp_path):
     assert "…and 1 more" in short
 
 
-# ---------------------------------------------------------------- the scripts CI runs
+# ---------------------------------------------------------------- the commands CI runs
 
 def script(*argv):
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, os.path.join(ROOT, "scripts", argv[0]), *argv[1:]],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, os.path.join(ROOT, "build.py"), *argv], capture_output=True, text=True, timeout=120)
 
 
 @needs_mirror
 def test_fetch_script_fills_a_cache_and_names_a_refused_file(mirror, tmp_path):
     cache = tmp_path / "cache"
-    done = script("fetch_snapshots.py", SMALL, "--mirror", str(mirror), "--cache", str(cache))
+    done = script("fetch-snapshots", SMALL, "--mirror", str(mirror), "--cache", str(cache))
     assert done.returncode == 0 and f"{SMALL}: 8 files fetched" in done.stdout, done.stderr
     (cache / SMALL / "2024-seoul-declaration.pdf").unlink()
     (mirror / SMALL / "2024-seoul-declaration.pdf").write_bytes(b"not the print")
-    done = script("fetch_snapshots.py", SMALL, "--mirror", str(mirror), "--cache", str(cache))
+    done = script("fetch-snapshots", SMALL, "--mirror", str(mirror), "--cache", str(cache))
     assert done.returncode == 1 and "2024-seoul-declaration.pdf: refused, not stored" in done.stderr
     assert "Traceback" not in done.stderr and not (cache / SMALL / "2024-seoul-declaration.pdf").exists()
-    unknown = script("fetch_snapshots.py", "no-such-snapshot", "--cache", str(cache))
+    unknown = script("fetch-snapshots", "no-such-snapshot", "--cache", str(cache))
     assert unknown.returncode == 1 and "no manifest snapshots/no-such-snapshot.tsv" in unknown.stderr
 
 
@@ -392,5 +391,5 @@ def test_package_changes_script(tmp_path):
     write_package(tmp_path / "before", {"a": "Old"})
     write_package(tmp_path / "after", {"a": "New"})
     (tmp_path / "intro.md").write_text("Intro.\n", encoding="utf-8")
-    done = script("package_changes.py", str(tmp_path / "before"), str(tmp_path / "after"), "--intro", str(tmp_path / "intro.md"))
+    done = script("changes", str(tmp_path / "before"), str(tmp_path / "after"), "--intro", str(tmp_path / "intro.md"))
     assert done.returncode == 0 and done.stdout.startswith("Intro.\n") and "| instruments | a | changed | title_en | Old | New |" in done.stdout

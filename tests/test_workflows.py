@@ -12,7 +12,7 @@ from conftest import ROOT
 
 WORKFLOWS = sorted(glob.glob(os.path.join(ROOT, ".github", "workflows", "*.yml")))
 PINNED = re.compile(r"[a-z0-9-]+/[a-z0-9._-]+(/[a-z0-9._/-]+)?@[0-9a-f]{40}")
-FETCH = re.compile(r"fetch[_-]snapshots")  # scripts/fetch_snapshots.py, or a command line's fetch-snapshots
+FETCH = re.compile(r"fetch[_-]snapshots")  # python build.py fetch-snapshots
 WRITES = {"rebuild.yml": {"contents", "pull-requests"}, "refresh-snapshots.yml": {"contents", "pull-requests"},
           "release.yml": {"contents"}}
 

@@ -80,7 +80,7 @@ def test_tampered_print_is_refused(tmp_path):
 def test_every_printed_name_maps_to_an_actor():
     crosswalk = summits.read_crosswalk()
     actors = {name[:-5] for name in os.listdir(os.path.join(ROOT, "sources", "actors"))}
-    for name, doc in summits.DOCUMENTS.items():
+    for name, doc in summits.documents().items():
         body = text(name)
         for group in doc["groups"]:
             for printed in summits.cut(body, group, name):
@@ -141,3 +141,21 @@ def test_hand_written_entries_survive(extracted):
         hand = [s for s in data["sources"] if s["url"] not in urls]
         assert hand and data["sources"][: len(hand)] == hand  # imported sources come last
         assert data["sources"][len(hand):] == [imported["source"]]
+
+
+def test_numbered_paragraphs_of_open_licence_prints_are_passages():
+    """The Seoul statement of intent's paragraphs 1, 2, 2.1-2.5 and 3, each the print's words in order
+    (read here with pypdf, white space aside), and the print's licence on its source."""
+    data = record("seoul-statement-of-intent-ai-safety-science")
+    numbers = [p["number"] for p in data["passages"]]
+    assert numbers == ["1.", "2.", "2.1.", "2.2.", "2.3.", "2.4.", "2.5.", "3."]
+    printed = re.sub(r"\s+", "", text("2024-seoul-safety-science-statement.pdf"))
+    at = 0
+    for passage in data["passages"]:
+        found = printed.find(re.sub(r"\s+", "", passage["number"] + passage["text"]), at)
+        assert found >= 0, passage["number"]
+        at = found
+    assert "All content is available" not in data["passages"][-1]["text"]
+    (source,) = [s for s in data["sources"] if s["url"] == data["passages"][0]["source_url"]]
+    assert source["licence"].startswith("Open Government Licence v3.0")
+    assert len(record("seoul-declaration")["passages"]) == 9

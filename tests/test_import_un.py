@@ -170,6 +170,8 @@ def test_passages_equal_the_xml_text_in_printed_order(t):
     snap = c.dropna(subset=["snapshot"]).set_index("url")["snapshot"].to_dict()
     checked = 0
     for (instrument, url), rows in p.groupby(["instrument_id", "source_url"], sort=False):
+        if not snap[url].startswith("unxml-"):
+            continue  # the summit prints' paragraphs are checked in test_import_summits
         with open(os.path.join(SNAPSHOTS, snap[url]), encoding="utf-8") as fh:
             xml = fh.read()
         xml = re.sub(r"<(\w+:)?authorialNote\b.*?</(\w+:)?authorialNote>", "", xml, flags=re.S)
@@ -191,7 +193,7 @@ def test_passages_equal_the_xml_text_in_printed_order(t):
             for path in xml_files(folder, language):
                 key = prefix + frbr_key(path)
                 expected.setdefault("pact-for-the-future" if key == "unga-res-79-1" else key, set()).add(code)
-    languages = {k: set(v) for k, v in p.groupby("instrument_id")["language"]}
+    languages = {k: set(v) for k, v in p[p["instrument_id"].isin(expected)].groupby("instrument_id")["language"]}
     assert languages == {k: v for k, v in expected.items() if k in languages}
     assert set(languages) == set(expected) & set(t["instruments"]["id"])
     assert sum({"en", "zh"} <= v for v in languages.values()) > 120

@@ -13,8 +13,10 @@ hand-written sources and participation rows) is kept as it is.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 from dataclasses import dataclass
 
 from .. import canonical, snapshots, yamlio
@@ -52,6 +54,18 @@ class Context:
     def record_ids(self, table: str) -> set[str]:
         folder = os.path.join(self.sources, table)
         return {name[:-5] for name in os.listdir(folder) if name.endswith(".yaml")} if os.path.isdir(folder) else set()
+
+
+@functools.cache
+def ai_words() -> dict[str, re.Pattern]:
+    """language -> the words that name artificial intelligence (base.json)."""
+    return {lang: re.compile(p, re.I) for lang, p in config(__file__)["ai_words"].items()}
+
+
+def names_ai(text: str, language: str) -> bool:
+    """Whether a paragraph names artificial intelligence, in the words of its language."""
+    pattern = ai_words().get(language)
+    return bool(pattern and pattern.search(text))
 
 
 def config(module_file: str) -> dict:

@@ -7,8 +7,8 @@ Steps, each small (the owid/etl pattern, see ../shared/design/importers.md):
 1. snapshot: the prints in DIR must match snapshots/summit-pages.tsv byte for byte
    (``aigov.snapshots.verified``); a file whose sha256 differs is refused.
 2. read: pypdf gives each print's text; every list is cut out between a start and an
-   end marker written in DOCUMENTS below, and the page's title, address and date are
-   checked to be printed where DOCUMENTS says they are.
+   end marker written in summits.json beside this module, and the page's title, address and date are
+   checked to be printed where summits.json says they are.
 3. harmonise: each printed name becomes an actor id through crosswalks/summit-names.json
    (name as printed -> actor id). Nothing is fuzzy-matched; an unmapped name stops the import.
 4. write: the lists are merged into sources/instruments/<id>.yaml.
@@ -24,6 +24,7 @@ list now covers are dropped (the official list wins); every other hand-written l
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -38,120 +39,12 @@ CROSSWALK = os.path.join(ROOT, "crosswalks", "summit-names.json")
 SNAPSHOT = "summit-pages"
 PRINT_NOTE = " (browser print in a personal GitHub repository)"
 
-# One entry per print that has a list. Markers are exact text of the print; line breaks in
-# the print may fall anywhere between their words. A list is cut:
-#   lines    - one name per line between the markers
-#   sentence - names separated by commas in running text ("A, B, and C")
-#   numbered - "1. A 24. B ..." in columns; the numbers must run 1..N without a gap
-# `printed` are texts the print must contain: its title, its date and, where the print
-# shows it, the official address it copies.
-DOCUMENTS = {
-    "2023-bletchley-declaration.pdf": {
-        "instrument": "bletchley-declaration",
-        "title": "The Bletchley Declaration by Countries Attending the AI Safety Summit, 1-2 November 2023",
-        "publisher": "GOV.UK: Prime Minister's Office, Foreign, Commonwealth & Development Office, "
-                     "Department for Science, Innovation & Technology",
-        "copy_of": "https://www.gov.uk/government/publications/ai-safety-summit-2023-the-bletchley-declaration/"
-                   "the-bletchley-declaration-by-countries-attending-the-ai-safety-summit-1-2-november-2023",
-        "as_of": "2025-02-13",
-        "printed": ["Updated 13 February 2025"],
-        "supports": ["title_en", "participant_count"],
-        # The record calls the countries that agreed the text on the day signatories; New Zealand,
-        # which joined later, an endorser (its note says why). The import keeps those roles.
-        "groups": [
-            {"role": "signatory", "cut": "lines",
-             "start": "The countries represented were:", "end": "On 23 October 2024, New Zealand joined"},
-            {"role": "endorser", "cut": "sentence", "date": "2024-10-23",
-             "start": "On 23 October 2024,", "end": "joined the commitment to the",
-             "note": "Joined after the summit: \"On 23 October 2024, New Zealand joined the commitment to the "
-                     "Bletchley Declaration\" (GOV.UK, below the list of countries represented)."},
-        ],
-        "lists": {
-            "signatory": "The 28 countries and the European Union under \"The countries represented were:\" "
-                         "on the GOV.UK page (updated 13 February 2025).",
-            "endorser": "New Zealand, which joined on 23 October 2024, as the GOV.UK page (updated 13 "
-                        "February 2025) notes below the list.",
-        },
-    },
-    "2024-seoul-declaration.pdf": {
-        "instrument": "seoul-declaration",
-        "title": "Seoul Declaration for safe, innovative and inclusive AI by participants attending the "
-                 "Leaders' Session: AI Seoul Summit, 21 May 2024",
-        "publisher": "GOV.UK: Department for Science, Innovation & Technology",
-        "copy_of": "https://www.gov.uk/government/publications/seoul-declaration-for-safe-innovative-and-inclusive-"
-                   "ai-ai-seoul-summit-2024/seoul-declaration-for-safe-innovative-and-inclusive-ai-by-participants-"
-                   "attending-the-leaders-session-ai-seoul-summit-21-may-2024",
-        "as_of": "2024-05-21",
-        "printed": ["Published 21 May 2024"],
-        "supports": ["title_en", "date", "participant_count"],
-        "groups": [
-            {"role": "signatory", "cut": "sentence", "date": "2024-05-21",
-             "start": "We, world leaders representing", "end": "gathered at the AI Seoul Summit on 21st May 2024"},
-        ],
-        "lists": {"signatory": "The world leaders' countries and the European Union named in paragraph 1 "
-                               "(\"gathered at the AI Seoul Summit on 21st May 2024\")."},
-    },
-    "2024-seoul-safety-science-statement.pdf": {
-        "instrument": "seoul-statement-of-intent-ai-safety-science",
-        "title": "Seoul Statement of Intent toward International Cooperation on AI Safety Science, "
-                 "AI Seoul Summit 2024 (Annex)",
-        "publisher": "GOV.UK: Department for Science, Innovation & Technology",
-        "copy_of": "https://www.gov.uk/government/publications/seoul-declaration-for-safe-innovative-and-inclusive-"
-                   "ai-ai-seoul-summit-2024/seoul-statement-of-intent-toward-international-cooperation-on-ai-"
-                   "safety-science-ai-seoul-summit-2024-annex",
-        "as_of": "2024-05-21",
-        "printed": ["Published 21 May 2024"],
-        "supports": ["title_en", "date"],
-        "groups": [
-            {"role": "signatory", "cut": "sentence", "date": "2024-05-21",
-             "start": "world leaders representing", "end": "affirm the importance of international coordination"},
-        ],
-        "lists": {"signatory": "The world leaders' countries and the European Union named in paragraph 1 "
-                               "(\"Gathered at the AI Seoul Summit on 21 May 2024\")."},
-    },
-    "2024-seoul-frontier-ai-commitments.pdf": {
-        "instrument": "frontier-ai-safety-commitments-2024",
-        "title": "Frontier AI Safety Commitments, AI Seoul Summit 2024",
-        "publisher": "GOV.UK: Department for Science, Innovation & Technology",
-        "copy_of": "https://www.gov.uk/government/publications/frontier-ai-safety-commitments-ai-seoul-summit-2024/"
-                   "frontier-ai-safety-commitments-ai-seoul-summit-2024",
-        "as_of": "2025-02-07",
-        "printed": ["Updated 7 February 2025"],
-        "supports": ["title_en"],
-        "groups": [
-            {"role": "signatory", "cut": "lines",
-             "start": "organisations have agreed to the Frontier AI Safety Commitments:",
-             "end": "The following organisations have been added to the existing list:",
-             "note": "\"The UK and Republic of Korea governments announced that the following organisations have "
-                     "agreed to the Frontier AI Safety Commitments\" (GOV.UK)."},
-            {"role": "signatory", "cut": "lines",
-             "start": "The following organisations have been added to the existing list:",
-             "end": "The above organisations, in furtherance of safe",
-             "note": "Listed under \"The following organisations have been added to the existing list\" "
-                     "(GOV.UK, updated 7 February 2025); the page gives no date for their joining."},
-        ],
-        "lists": {"signatory": "The 16 organisations announced at the AI Seoul Summit and the 4 added later, "
-                               "as listed on the GOV.UK page (updated 7 February 2025)."},
-    },
-    "2026-delhi-declaration.pdf": {
-        "instrument": "new-delhi-declaration-ai-impact-2026",
-        "title": "AI Impact Summit Declaration, New Delhi (February 18 - 19, 2026)",
-        "publisher": "Ministry of External Affairs, Government of India",
-        # The print does not show its own address. This is the "Official source (MEA)" link beside
-        # the print on the repository's page events/india-ai-impact-summit-2026.md at the pinned commit.
-        "copy_of": "https://www.mea.gov.in/bilateral-documents.htm?dtl/40809",
-        "as_of": "2026-02-21",
-        "printed": ["February 21, 2026", "Page last updated on: 21/2/2026"],
-        "supports": [],
-        "groups": [
-            {"role": "endorser", "cut": "numbered",
-             "start": "Endorsing countries/international organizations:", "end": "Copyright ©"},
-        ],
-        "lists": {"endorser": "The 88 countries and international organisations numbered under \"Endorsing "
-                              "countries/international organizations\" on the MEA page (last updated 21/2/2026). "
-                              "Endorsements reported after that date are not in this list."},
-    },
-}
+
+
+@functools.cache
+def documents() -> dict[str, dict]:
+    """The prints and what to read from each: summits.json beside this module (its _comment explains the fields)."""
+    return base.config(__file__)["documents"]
 
 
 class SummitImportError(Exception):
@@ -219,6 +112,32 @@ def check_printed(text: str, doc: dict, where: str) -> None:
         raise SummitImportError(f"{where}: the address {doc['copy_of']} is not printed in it")
 
 
+def passages(text: str, spec: dict, url: str, where: str) -> list[dict]:
+    """The print's numbered paragraphs between spec's markers, one passage each, in printed order.
+    Lines are the print's layout: they are joined with a space, or with nothing after a hyphen that
+    ends a line (a compound or an address broken across lines)."""
+    begin = _marker(text, spec["start"], where)
+    end = _marker(text, spec["end"], where, begin.start())
+    paragraphs: list[list[str]] = []
+    for line in text[begin.start():end.start()].splitlines():
+        line = line.strip()
+        if re.match(r"\d+(\.\d+)*\.\s", line):
+            paragraphs.append([line])
+        elif line and paragraphs:
+            paragraphs[-1].append(line)
+    out = []
+    for lines in paragraphs:
+        joined = ""
+        for line in lines:
+            joined += line if not joined or joined.endswith("-") else " " + line
+        number, body = joined.split(None, 1)
+        out.append({"language": "en", "eid": "para_" + number.rstrip(".").replace(".", "_"), "part": "operative", "number": number,
+                    "text": body, "mentions_ai": "true" if base.names_ai(body, "en") else "false", "source_url": url})
+    if not out:
+        raise SummitImportError(f"{where}: no numbered paragraph between {spec['start']!r} and {spec['end']!r}")
+    return out
+
+
 # ----------------------------------------------------------------- 3. harmonise
 
 
@@ -243,7 +162,7 @@ def extract(folder: str, crosswalk: dict[str, str] | None = None) -> dict[str, d
     manifest, bodies = read_prints(folder)
     crosswalk = read_crosswalk() if crosswalk is None else crosswalk
     out = {}
-    for name, doc in DOCUMENTS.items():
+    for name, doc in documents().items():
         where = f"summit-pages/{name}"
         text = pdf_text(bodies[name])
         check_printed(text, doc, where)
@@ -264,9 +183,12 @@ def extract(folder: str, crosswalk: dict[str, str] | None = None) -> dict[str, d
                   "snapshot": where, "language": "en"}
         if doc["supports"]:
             source["supports"] = list(doc["supports"])
+        if "text" in doc:
+            source["licence"] = doc["text"]["licence"]
         lists = [{"role": role, "status": "complete", "as_of": doc["as_of"], "count": str(count),
                   "source_url": url, "note": doc["lists"][role]} for role, count in counts.items()]
-        out[doc["instrument"]] = {"source": source, "groups": groups, "lists": lists}
+        out[doc["instrument"]] = {"source": source, "groups": groups, "lists": lists,
+                                  "passages": passages(text, doc["text"], url, where) if "text" in doc else []}
     return out
 
 
@@ -293,6 +215,8 @@ def merge(data: dict, imported: dict, print_urls: set[str]) -> dict:
     data["lists"] = [entry for entry in data.get("lists", [])
                      if not _imported(entry, print_urls, "source_url") and entry["role"] not in roles] + imported["lists"]
     data["sources"] = [s for s in data.get("sources", []) if not _imported(s, print_urls, "url")] + [imported["source"]]
+    if imported["passages"]:
+        data["passages"] = imported["passages"]
     return data
 
 

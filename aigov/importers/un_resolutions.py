@@ -176,20 +176,15 @@ def work_key(symbol: str, cfg: dict) -> str:
 # ------------------------------------------------------------ 2. classify
 
 
-def names_ai(text: str, language: str, words: dict[str, re.Pattern]) -> bool:
-    pattern = words.get(language)
-    return bool(pattern and pattern.search(text))
-
-
 def about_ai(rec: dict, rules: dict) -> bool:
     unbis = [term for term, thesaurus in rec.get("subjects", []) if thesaurus == "UNBIS Thesaurus"]
     return bool(re.search(rules["title_words"], rec["title"], re.I)) or bool(unbis and unbis[0] in rules["main_subjects"])
 
 
-def ai_scope(rec: dict, english: list[dict], rules: dict, words: dict[str, re.Pattern]) -> str:
+def ai_scope(rec: dict, english: list[dict], rules: dict) -> str:
     if about_ai(rec, rules):
         return "about-ai"
-    if any(p["part"] != "preamble" and names_ai(p["text"], "en", words) for p in english):
+    if any(p["part"] != "preamble" and base.names_ai(p["text"], "en") for p in english):
         return "ai-provisions"
     return "mentions-ai"
 
@@ -230,7 +225,7 @@ def imported_part(ctx_data: dict, item, text_by_language: dict[str, tuple]) -> d
     date = _date(rec["adoption_date"])
     accessed = manifest.meta["retrieved"]
     english = text_by_language.get("en", (None, None, []))[2]
-    scope = ai_scope(rec, english, ctx_data["rules"], ctx_data["words"])
+    scope = ai_scope(rec, english, ctx_data["rules"])
     part = {"kind": "resolution", "date": date, "date_type": "adopted", "symbol": symbol, "issuer_id": cfg["issuer"],
             "binding": "false", "ai_scope": scope, "family": family(rec, scope, ctx_data["rules"])}
     if adoption:
@@ -279,7 +274,7 @@ def _text_sources(part, symbol, text_by_language, manifest, cfg, accessed) -> li
         url = manifest.url(xml_rel)
         source = {"url": url, "title": f"{symbol} ({language}): {title}", "publisher": cfg["publisher"], "accessed": accessed,
                   "official": "false", "copy": "true", "copy_of": undocs_address(symbol),
-                  "snapshot": f"{manifest.name}/{xml_rel}", "language": language}
+                  "snapshot": f"{manifest.name}/{xml_rel}", "licence": cfg["licence"], "language": language}
         if language in ("en", "zh") and title:
             source["supports"] = [f"title_{language}"]
             part[f"title_{language}"] = title
@@ -290,7 +285,7 @@ def _text_sources(part, symbol, text_by_language, manifest, cfg, accessed) -> li
             row = {"language": language, "eid": p["eid"], "part": p["part"]}
             if p["number"]:
                 row["number"] = p["number"]
-            row.update(text=p["text"], mentions_ai="true" if names_ai(p["text"], language, ai_words()) else "false", source_url=url)
+            row.update(text=p["text"], mentions_ai="true" if base.names_ai(p["text"], language) else "false", source_url=url)
             part["passages"].append(row)
     return sources
 
@@ -343,9 +338,6 @@ def configuration() -> dict:
     return base.config(__file__)
 
 
-@functools.cache
-def ai_words() -> dict[str, re.Pattern]:
-    return {lang: re.compile(p, re.I) for lang, p in configuration()["ai_words"].items()}
 
 
 def selected(lines, text_index, cfg: dict, rules: dict, crosswalk: base.Crosswalk) -> list[tuple[str, int, dict]]:
@@ -354,7 +346,7 @@ def selected(lines, text_index, cfg: dict, rules: dict, crosswalk: base.Crosswal
         rec = item[2]
         english = text_index.get(work_key(rec["symbol"], cfg), {}).get("en", (None, None, []))[2]
         if (about_ai(rec, rules) or rec["symbol"] in cfg["tracked"]
-                or any(names_ai(p["text"], "en", ai_words()) for p in english)):
+                or any(base.names_ai(p["text"], "en") for p in english)):
             by_symbol.setdefault(rec["symbol"], []).append(item)
     return [reconcile(by_symbol[s], crosswalk) for s in sorted(by_symbol, key=lambda s: tuple(map(int, session_number(s))))]
 
@@ -367,7 +359,7 @@ def run(ctx: base.Context, name: str) -> list[str]:
     crosswalk = base.Crosswalk(f"{ctx.root}/{cfg['crosswalk']}")
     lines = resolution_lines(files)
     text_index = texts(files, cfg, config["languages"])
-    ctx_data = {"manifest": manifest, "cfg": cfg, "crosswalk": crosswalk, "rules": config["about_ai"], "words": ai_words(),
+    ctx_data = {"manifest": manifest, "cfg": cfg, "crosswalk": crosswalk, "rules": config["about_ai"],
                 "events": ctx.record_ids("events"),
                 "members": member_states(lines, crosswalk) if cfg["derive_not_voting"] else set()}
     imported_urls: set[str] = set()

@@ -320,7 +320,9 @@ def _participation(rec, date, data_url, data_source, part, ctx_data) -> tuple[li
         if ids:
             groups.append({"actor_ids": ids, "role": role, "date": date, "source_url": data_url})
         lists.append({"role": role, "status": "complete", "as_of": date, "count": str(len(ids)), "source_url": data_url})
-    if cfg["derive_not_voting"]:
+    if not cfg["derive_not_voting"]:
+        lists.append({"role": "not-voting", "status": "absent", "as_of": date, "source_url": data_url, "note": cfg["members_note"]})
+    else:
         absent = sorted(code.lower() for code in ctx_data["members"] if code.lower() not in voted)
         if absent:
             groups.append({"actor_ids": absent, "role": "not-voting", "date": date, "source_url": data_url, "note": cfg["members_note"]})

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import os
+import re
 import sys
 
 from .package import package_meta
@@ -81,19 +82,42 @@ def _annotation(text: str, property_: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if property_ else text
 
 
+# What a contributor's terminal or a CI log must not receive raw from a file name or a value: control
+# characters (a newline could forge a line such as a GitHub annotation) and invisible direction marks.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+MAX_PER_FILE = 50  # problems shown per file; the rest are counted
+MAX_SHOWN = 500  # problems shown in all
+
+
+def printable(text: str) -> str:
+    """The text with each control character or direction mark written as an escape (\\n, \\u202e)."""
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
 def report(problems, stream=None, command: str = PROG) -> None:
     """Print every problem as ``path:line:column: field: message`` (and as a GitHub annotation
-    under GitHub Actions), then how many there are and what to run next."""
+    under GitHub Actions), then how many there are and what to run next. At most MAX_PER_FILE a
+    file and MAX_SHOWN in all are shown (a hostile file can hold hundreds of thousands), with how
+    many more there are; every line is printable (see printable)."""
     stream = stream or sys.stderr
     problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.field, p.message))
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+    per_file: dict[str, int] = {}
+    shown = 0
     for p in problems:
-        print(str(p), file=stream)
+        per_file[p.path] = per_file.get(p.path, 0) + 1
+        if per_file[p.path] > MAX_PER_FILE or shown >= MAX_SHOWN:
+            continue
+        shown += 1
+        print(printable(str(p)), file=stream)
         if annotate:  # shown on the pull request's diff, on the line concerned
             message = f"{p.field}: {p.message}" if p.field else p.message
-            print(f"::error file={_annotation(p.path.replace(os.sep, '/'), True)},line={p.line},col={p.column}::"
-                  f"{_annotation(message)}", file=stream)
-    files = len({p.path for p in problems})
+            print(f"::error file={_annotation(printable(p.path.replace(os.sep, '/')), True)},line={p.line},col={p.column}::"
+                  f"{_annotation(printable(message))}", file=stream)
+    if shown < len(problems):
+        print(f"… and {len(problems) - shown} more problems not shown (at most {MAX_PER_FILE} a file and {MAX_SHOWN} in all); "
+              "fix these first.", file=stream)
+    files = len(per_file)
     print(f"\n{len(problems)} problem{'s' * (len(problems) != 1)} in {files} file{'s' * (files != 1)}; "
           f"nothing was written. Fix them and run `{command}` again.", file=stream)
 

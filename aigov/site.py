@@ -12,7 +12,7 @@ package gives the same bytes.
     actors/, events/, articles/   index.html lists
     timeline.html                 every kind of instrument over time, undated ones counted
     about.html                    version, licence, citation, tables; the CSVs under datapackage/
-    feed.xml                      Atom feed of releases (from releases/*.json and CHANGELOG.md)
+    feed.xml                      Atom feed of releases (release.feed: releases/*.json and CHANGELOG.md)
 
 Tables are read from the package generically; the optional ones (titles,
 subjects, participation_lists…) add sections only where they exist.
@@ -27,7 +27,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from urllib.parse import quote
 
-from . import published
+from . import published, release
 
 GENERATOR = "global-ai-governance build.py site"
 CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
@@ -656,15 +656,13 @@ class Site:
     def about(self) -> None:
         desc = self.pkg.descriptor
         licence = (desc.get("licenses") or [{}])[0]
-        from .dist import citation_text
-
         rows = "".join(f'<tr><th scope="row"><a href="datapackage/{e(self.pkg.resource(name)["path"])}">{e(name)}</a></th>'
                        f'<td class="num">{len(self.rows[name])}</td><td>{e(t.spec.get("description", ""))}</td></tr>'
                        for name, t in self.tables.items())
         body = f"""<h1>About and downloads</h1>
 <p>{e(desc.get("description", ""))}</p>
 <h2 id="cite">How to cite</h2>
-<blockquote><p>{e(citation_text(self.pkg, self.meta))}</p></blockquote>
+<blockquote><p>{e(release.citation_text(self.pkg, self.meta))}</p></blockquote>
 <p>Data licence: <a href="{e(licence.get("path", ""))}">{e(licence.get("title") or licence.get("name", ""))}</a>.</p>
 <h2 id="downloads">Downloads</h2>
 <p>The package as published: <a href="datapackage/datapackage.json">datapackage.json</a> describes every table and column
@@ -693,7 +691,7 @@ has a zip, a SQLite database, Parquet files and an Excel workbook.</p>
         self.lists()
         self.timeline()
         self.about()
-        self.files["feed.xml"] = feed(self.pkg, self.root).encode("utf-8")
+        self.files["feed.xml"] = release.feed(self.pkg, self.root).encode("utf-8")
         here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "site_assets")
         for name in sorted(os.listdir(here)):
             with open(os.path.join(here, name), "rb") as fh:
@@ -705,63 +703,6 @@ has a zip, a SQLite database, Parquet files and an Excel workbook.</p>
 def _neg(date: str) -> str:
     """A sort key that orders ISO dates newest first."""
     return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in date)
-
-
-# --- the releases feed --------------------------------------------------------------
-
-def releases(root: str | None) -> list[dict]:
-    """Releases, newest first: version, date and the CHANGELOG text, from releases/*.json and CHANGELOG.md."""
-    if not root:
-        return []
-    from .release import RELEASES_DIR, parse_version
-
-    folder = os.path.join(root, RELEASES_DIR)
-    versions = []
-    if os.path.isdir(folder):
-        for name in os.listdir(folder):
-            if name.endswith(".json"):
-                try:
-                    versions.append(parse_version(name[:-5]))
-                except ValueError:
-                    continue
-    sections = {}
-    path = os.path.join(root, "CHANGELOG.md")
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-        for match in re.finditer(r"^## \[(\d+\.\d+\.\d+)\](?: - (\d{4}-\d{2}-\d{2}))?\n(.*?)(?=^## \[|\Z)", text, flags=re.M | re.S):
-            sections[match.group(1)] = (match.group(2), match.group(3).strip())
-    out = []
-    for v in sorted(versions, reverse=True):
-        version = ".".join(map(str, v))
-        date, notes = sections.get(version, (None, ""))
-        out.append({"version": version, "date": date, "notes": notes})
-    return out
-
-
-def feed(pkg: published.Package, root: str | None) -> str:
-    from xml.sax.saxutils import escape, quoteattr
-
-    items = releases(root)
-    dated = [r["date"] for r in items if r["date"]]
-    updated = max(dated) if dated else "2000-01-01"
-    out = ['<?xml version="1.0" encoding="utf-8"?>',
-           '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
-           f"<title>{escape(pkg.descriptor.get('title', pkg.name))}: releases</title>",
-           f"<id>tag:{escape(pkg.name)},2025:releases</id>",
-           f"<updated>{updated}T00:00:00Z</updated>",
-           "<author><name>Global AI Governance Tracker contributors</name></author>",
-           '<link rel="alternate" href="about.html"/>']
-    for r in items:
-        out += ["<entry>",
-                f"<title>{escape(pkg.name)} {escape(r['version'])}</title>",
-                f"<id>tag:{escape(pkg.name)},2025:v{escape(r['version'])}</id>",
-                f"<updated>{r['date'] or updated}T00:00:00Z</updated>",
-                f'<link rel="alternate" href={quoteattr("about.html#releases")}/>',
-                f'<content type="text">{escape(r["notes"] or "Release " + r["version"])}</content>',
-                "</entry>"]
-    out.append("</feed>")
-    return "\n".join(out) + "\n"
 
 
 def render(package_dir: str, meta: dict | None = None, root: str | None = None) -> dict[str, bytes]:

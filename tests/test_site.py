@@ -87,6 +87,18 @@ class Page(HTMLParser):
             self.h1 += data
 
 
+class StartTags(HTMLParser):
+    """Every start tag of a page with its attributes, in order."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.tags = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+
 def pages(site):
     for base, _, names in os.walk(site):
         for name in names:
@@ -185,7 +197,13 @@ def test_everything_is_escaped(built_minimal, tmp_path):
             text = fh.read()
         assert "<script>alert" not in text, rel
     with open(os.path.join(site, "instruments", "example-report.html"), encoding="utf-8") as fh:
-        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in fh.read()
+        text = fh.read()
+    # Jinja2's autoescape (MarkupSafe) writes a double quote as &#34; (the same character as &quot;)
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in text
+    assert Page(text).h1 == '<script>alert("x")</script> & Co'  # read back as the very text it was
+    with open(os.path.join(site, "index.html"), encoding="utf-8") as fh:
+        rows = [dict(attrs) for tag, attrs in StartTags(fh.read()).tags if tag == "tr"]
+    assert any('<script>alert("x")</script> & co' in row.get("data-text", "") for row in rows)  # in an attribute too
 
 
 def test_site_is_deterministic_and_refuses_a_foreign_folder(site, tmp_path):
@@ -364,3 +382,4 @@ def test_feed_is_valid_atom(site):
             assert content.get("type", "text") in ("text", "html", "xhtml")
     assert len(ids) == len(entries)  # entry ids are unique
     assert max(e.find(f"{a}updated").text for e in entries) <= root.find(f"{a}updated").text
+

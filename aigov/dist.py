@@ -53,9 +53,7 @@ def write(package_dir: str, out_dir: str, members: dict[str, bytes] | None = Non
     written += write_parquet(pkg, out_dir)
     written.append(write_xlsx(pkg, os.path.join(out_dir, f"{pkg.stem}.xlsx"), meta))
     if root:
-        from .site import feed
-
-        written.append(_write_bytes(os.path.join(out_dir, "feed.xml"), feed(pkg, root).encode("utf-8")))
+        written.append(_write_bytes(os.path.join(out_dir, "feed.xml"), release.feed(pkg, root).encode("utf-8")))
     return written
 
 
@@ -249,17 +247,6 @@ def write_parquet(pkg: published.Package, out_dir: str) -> list[str]:
 
 # --- xlsx -------------------------------------------------------------------
 
-def citation_text(pkg: published.Package, meta: dict | None = None) -> str:
-    """The citation line as the README gives it, from the package (and schemas/package.json's x-citation)."""
-    cff = (meta or {}).get("x-citation", {}) if (meta or {}).get("version") == pkg.version else {}
-    authors = [a["name"] for a in cff.get("authors", [])] or \
-        [c.get("title", "") for c in pkg.descriptor.get("contributors", [])] or ["Global AI Governance Tracker contributors"]
-    year = cff.get("date-released", "")[:4]
-    licence = (pkg.descriptor.get("licenses") or [{}])[0].get("name", "").replace("-", " ")
-    return (f"{', '.join(authors)}{f' ({year})' if year else ''}. {pkg.descriptor.get('title', pkg.name)}, "
-            f"data package {pkg.name}, version {pkg.version}. {licence}.")
-
-
 def write_xlsx(pkg: published.Package, path: str, meta: dict | None = None) -> str:
     import xlsxwriter
 
@@ -286,7 +273,7 @@ def write_xlsx(pkg: published.Package, path: str, meta: dict | None = None) -> s
         readme.set_column(1, 1, 110, wrap)
         lines = [("Title", desc.get("title", pkg.name)), ("Data package", pkg.name), ("Version", pkg.version),
                  ("Licence", f"{licence.get('title') or licence.get('name', '')} ({licence.get('path', '')})"),
-                 ("Citation", citation_text(pkg, meta)), ("Description", desc.get("description", "")),
+                 ("Citation", release.citation_text(pkg, meta)), ("Description", desc.get("description", "")),
                  ("Note", "One sheet per table; an empty cell means no value. The same tables are in the "
                           "package's CSV files, described in datapackage.json.")]
         if released:

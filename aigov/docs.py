@@ -1,5 +1,7 @@
 """Files generated from the schemas and the data, so that they cannot drift:
-the data dictionary, editor JSON Schemas, the coverage report and CITATION.cff.
+the data dictionary, editor JSON Schemas, the coverage report, CITATION.cff and the
+two charts of the README (the timeline, and AI in UN resolutions by session, which is
+the site's chart drawn by the site's template: ``site.charts.un_sessions_svg``).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from collections import Counter
 from itertools import repeat
 
 from .schema import CHILD_TABLES, FILE_TABLES, TABLES, Table, children_of, yaml_fields
+from .site.charts import un_sessions_svg
 
 _TYPE_PATTERNS = {
     "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
@@ -22,6 +25,7 @@ def render(meta: dict, tables: dict[str, Table], rows: dict, readme_text: str | 
     out = {
         "docs/data-dictionary.md": data_dictionary(tables).encode("utf-8"),
         "docs/timeline.svg": timeline_svg(rows).encode("utf-8"),
+        "docs/un-ai-sessions.svg": un_sessions_svg(rows).encode("utf-8"),
         "docs/coverage.md": coverage(tables, rows).encode("utf-8"),
         "CITATION.cff": citation(meta).encode("utf-8"),
         ".zenodo.json": zenodo(meta).encode("utf-8"),

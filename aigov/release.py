@@ -7,6 +7,11 @@ to decide the kind of change (a removed id or column is major, an added one
 minor, a changed value patch) without keeping old data in the repository;
 the old values for the changes table come from the previous release's files
 (its git tag, or a folder given on the command line).
+
+The releases recorded here also make the Atom feed of releases (``feed``, used by
+the site and by ``build.py dist``) and the citation line (``citation_text``, used
+by the site's about page and the xlsx README sheet), so neither of those imports
+the other.
 """
 
 from __future__ import annotations
@@ -300,3 +305,71 @@ def release(root: str, pkg: dict[str, bytes], members: dict[str, bytes], previou
                "changes.csv": changes_csv(rows)}
     package_zip(dist, version, pkg, members)
     return 0, f"released {version}: dist/global-ai-governance-{version}.zip ({len(rows)} record-level changes); tag it v{version}"
+
+
+# --- what readers see of the releases: the feed and the citation ---------------------
+
+def releases(root: str | None) -> list[dict]:
+    """Releases, newest first: version, date and the CHANGELOG text, from releases/*.json and CHANGELOG.md."""
+    if not root:
+        return []
+    folder = os.path.join(root, RELEASES_DIR)
+    versions = []
+    if os.path.isdir(folder):
+        for name in os.listdir(folder):
+            if name.endswith(".json"):
+                try:
+                    versions.append(parse_version(name[:-5]))
+                except ValueError:
+                    continue
+    sections = {}
+    path = os.path.join(root, "CHANGELOG.md")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        for match in re.finditer(r"^## \[(\d+\.\d+\.\d+)\](?: - (\d{4}-\d{2}-\d{2}))?\n(.*?)(?=^## \[|\Z)", text, flags=re.M | re.S):
+            sections[match.group(1)] = (match.group(2), match.group(3).strip())
+    out = []
+    for v in sorted(versions, reverse=True):
+        version = ".".join(map(str, v))
+        date, notes = sections.get(version, (None, ""))
+        out.append({"version": version, "date": date, "notes": notes})
+    return out
+
+
+def feed(pkg, root: str | None) -> str:
+    """The Atom feed of releases (RFC 4287) of a published package (``published.Package``)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    items = releases(root)
+    dated = [r["date"] for r in items if r["date"]]
+    updated = max(dated) if dated else "2000-01-01"
+    out = ['<?xml version="1.0" encoding="utf-8"?>',
+           '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
+           f"<title>{escape(pkg.descriptor.get('title', pkg.name))}: releases</title>",
+           f"<id>tag:{escape(pkg.name)},2025:releases</id>",
+           f"<updated>{updated}T00:00:00Z</updated>",
+           "<author><name>Global AI Governance Tracker contributors</name></author>",
+           '<link rel="alternate" href="about.html"/>']
+    for r in items:
+        out += ["<entry>",
+                f"<title>{escape(pkg.name)} {escape(r['version'])}</title>",
+                f"<id>tag:{escape(pkg.name)},2025:v{escape(r['version'])}</id>",
+                f"<updated>{r['date'] or updated}T00:00:00Z</updated>",
+                f'<link rel="alternate" href={quoteattr("about.html#releases")}/>',
+                f'<content type="text">{escape(r["notes"] or "Release " + r["version"])}</content>',
+                "</entry>"]
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def citation_text(pkg, meta: dict | None = None) -> str:
+    """The citation line as the README gives it, from a published package (``published.Package``)
+    and schemas/package.json's x-citation."""
+    cff = (meta or {}).get("x-citation", {}) if (meta or {}).get("version") == pkg.version else {}
+    authors = [a["name"] for a in cff.get("authors", [])] or \
+        [c.get("title", "") for c in pkg.descriptor.get("contributors", [])] or ["Global AI Governance Tracker contributors"]
+    year = cff.get("date-released", "")[:4]
+    licence = (pkg.descriptor.get("licenses") or [{}])[0].get("name", "").replace("-", " ")
+    return (f"{', '.join(authors)}{f' ({year})' if year else ''}. {pkg.descriptor.get('title', pkg.name)}, "
+            f"data package {pkg.name}, version {pkg.version}. {licence}.")

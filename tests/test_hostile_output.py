@@ -1,7 +1,6 @@
 """Hostile input, by class: what a file name or a value can make the checker print, and how much.
 (The validator's refusals of hostile YAML are in test_contributor.py.)"""
 
-import os
 import time
 
 from test_contributor import NEW_STATEMENT, cli, contributor_env, realistic_copy, write

@@ -87,6 +87,18 @@ class Page(HTMLParser):
             self.h1 += data
 
 
+class StartTags(HTMLParser):
+    """Every start tag of a page with its attributes, in order."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.tags = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+
 def pages(site):
     for base, _, names in os.walk(site):
         for name in names:
@@ -185,7 +197,13 @@ def test_everything_is_escaped(built_minimal, tmp_path):
             text = fh.read()
         assert "<script>alert" not in text, rel
     with open(os.path.join(site, "instruments", "example-report.html"), encoding="utf-8") as fh:
-        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in fh.read()
+        text = fh.read()
+    # Jinja2's autoescape (MarkupSafe) writes a double quote as &#34; (the same character as &quot;)
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in text
+    assert Page(text).h1 == '<script>alert("x")</script> & Co'  # read back as the very text it was
+    with open(os.path.join(site, "index.html"), encoding="utf-8") as fh:
+        rows = [dict(attrs) for tag, attrs in StartTags(fh.read()).tags if tag == "tr"]
+    assert any('<script>alert("x")</script> & co' in row.get("data-text", "") for row in rows)  # in an attribute too
 
 
 def test_site_is_deterministic_and_refuses_a_foreign_folder(site, tmp_path):
@@ -364,3 +382,205 @@ def test_feed_is_valid_atom(site):
             assert content.get("type", "text") in ("text", "html", "xhtml")
     assert len(ids) == len(entries)  # entry ids are unique
     assert max(e.find(f"{a}updated").text for e in entries) <= root.find(f"{a}updated").text
+
+
+# --- the issuer filter, the texts, the UN chart ---------------------------------------------
+
+JOINT = "china-france-joint-statement-ai-global-governance-2024"
+
+
+def issuers_rolled_up():
+    """Instrument id -> every actor the issuer filter must find it by: its issuer_id, the actors of its
+    issuer rows, and every body above each of them through actors.parent_id (read from the CSVs)."""
+    parent = {r["id"]: r["parent_id"] for r in table_rows(COMMITTED, "actors")}
+    issuers = {r["id"]: {r["issuer_id"]} - {""} for r in table_rows(COMMITTED, "instruments")}
+    for row in table_rows(COMMITTED, "participation"):
+        if row["role"] == "issuer":
+            issuers[row["instrument_id"]].add(row["actor_id"])
+    out = {}
+    for rid, direct in issuers.items():
+        found = set()
+        for actor in direct:
+            while actor and actor not in found:
+                found.add(actor)
+                actor = parent.get(actor)
+        out[rid] = found
+    return out
+
+
+def test_the_issuer_filter_finds_joint_instruments_and_rolls_up_to_parents(browser, site):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    expected = issuers_rolled_up()
+    instruments = {r["id"]: r for r in table_rows(COMMITTED, "instruments")}
+    assert not instruments[JOINT]["issuer_id"] and {"chn", "fra"} <= expected[JOINT]  # the case in point
+    browser.get(url(site, "index.html"))
+    select = Select(browser.find_element(By.ID, "issuer"))
+    for actor in ("chn", "fra"):
+        select.select_by_value(actor)
+        shown = browser.execute_script(SHOWN)
+        assert f"instruments/{JOINT}.html" in shown, actor
+        assert sorted(shown) == sorted(f"instruments/{rid}.html" for rid, found in expected.items() if actor in found), actor
+    # a parent finds what the bodies under it issued (two levels up too: a group of the Commission -> the EU)
+    parents = {r["id"]: r["parent_id"] for r in table_rows(COMMITTED, "actors") if r["parent_id"]}
+    by_body = [(rid, body) for rid, found in expected.items() for body in found if body in parents]
+    assert by_body, "no instrument issued by a body that has a parent"
+    for rid, body in by_body[:5]:
+        top = body
+        while top in parents:
+            top = parents[top]
+        select.select_by_value(top)
+        assert f"instruments/{rid}.html" in browser.execute_script(SHOWN), (rid, body, top)
+    # from the address, as an actor's page links to it
+    browser.get(url(site, "index.html") + "?issuer=chn")
+    assert f"instruments/{JOINT}.html" in browser.execute_script(SHOWN)
+    assert "shown" in browser.find_element(By.ID, "count").text
+    assert console_errors(browser) == []
+
+
+def test_an_actor_counts_each_instrument_once(site):
+    """An actor that is both lead sponsor and sponsor (or sponsor and additional sponsor) of an
+    instrument shows it once on its page, under the strongest role, with the other named."""
+    roles = {}
+    for row in table_rows(COMMITTED, "participation"):
+        roles.setdefault((row["actor_id"], row["instrument_id"]), set()).add(row["role"])
+    both = [(a, i) for (a, i), r in roles.items() if {"lead-sponsor", "sponsor"} <= r]
+    assert both, "no actor is both lead sponsor and sponsor of an instrument"
+    for actor, instrument in both:
+        with open(os.path.join(site, "actors", f"{actor}.html"), encoding="utf-8") as fh:
+            page = fh.read()
+        section = page[page.index('<h2 id="instruments">'):page.index("</section>", page.index('<h2 id="instruments">'))]
+        assert section.count(f'href="../instruments/{instrument}.html"') == 1, (actor, instrument)
+        assert "also listed as sponsor" in section
+        mine = {i for (a, i), r in roles.items() if a == actor and r - {"voted-yes", "voted-no", "abstained", "not-voting"}}
+        mine |= {r["id"] for r in table_rows(COMMITTED, "instruments") if r["issuer_id"] == actor}
+        assert f'<h2 id="instruments">Instruments ({len(mine)})</h2>' in page
+
+
+def a_text_to_read():
+    """An instrument whose English and Chinese texts have the same paragraph ids, with a paragraph that
+    names AI and a third language; and its passages by language."""
+    by = {}
+    for row in table_rows(COMMITTED, "passages"):
+        by.setdefault(row["instrument_id"], {}).setdefault(row["language"], []).append(row)
+    for rid, langs in sorted(by.items()):
+        if {"en", "zh"} <= set(langs) and len(langs) > 2 and [r["eid"] for r in langs["en"]] == [r["eid"] for r in langs["zh"]] \
+                and any(r["mentions_ai"] == "true" for r in langs["en"]):
+            return rid, {lang: sorted(rows, key=lambda r: int(r["seq"])) for lang, rows in langs.items()}
+    raise AssertionError("no instrument with an English and a Chinese text")
+
+
+def test_an_instrument_shows_its_text_side_by_side_with_ai_marked(browser, site):
+    from selenium.webdriver.common.by import By
+
+    rid, langs = a_text_to_read()
+    browser.get(url(site, f"instruments/{rid}.html"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.passages tbody tr")
+    assert len(rows) == len(langs["en"])
+    squash = lambda text: " ".join(text.split())  # noqa: E731
+    for tr, en, zh in zip(rows, langs["en"], langs["zh"]):
+        cells = tr.find_elements(By.TAG_NAME, "td")
+        assert [c.get_attribute("lang") for c in cells] == ["en", "zh"]
+        assert squash(en["text"]) in squash(cells[0].text) and squash(zh["text"]) in squash(cells[1].text)
+        for cell, row in zip(cells, (en, zh)):
+            marked = "ai" in (cell.get_attribute("class") or "").split()
+            assert marked == (row["mentions_ai"] == "true"), row["seq"]
+            marks = cell.find_elements(By.CLASS_NAME, "ai-mark")
+            if marked:  # a visible text marker, not colour alone
+                assert len(marks) == 1 and marks[0].is_displayed() and marks[0].text == "AI"
+            else:
+                assert marks == []
+    # the files the text was read from
+    links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "section.text a")]
+    for lang in langs:
+        assert langs[lang][0]["source_url"] in links, lang
+    # the other languages, folded: opened, every paragraph is there
+    others = browser.find_elements(By.CSS_SELECTOR, "section.text details.language")
+    assert len(others) == len(langs) - 2
+    details = others[0]
+    lang = details.find_element(By.CSS_SELECTOR, "li").get_attribute("lang")
+    assert not details.find_element(By.CSS_SELECTOR, "li").is_displayed()
+    details.find_element(By.TAG_NAME, "summary").click()
+    items = details.find_elements(By.CSS_SELECTOR, "li")
+    assert len(items) == len(langs[lang]) and items[0].is_displayed()
+    assert [("ai" in (li.get_attribute("class") or "").split()) for li in items] == [r["mentions_ai"] == "true" for r in langs[lang]]
+    # only the paragraphs that name AI
+    browser.find_element(By.ID, "ai-only").click()
+    shown = [tr for tr in rows if tr.is_displayed()]
+    assert len(shown) == sum(1 for en, zh in zip(langs["en"], langs["zh"]) if "true" in (en["mentions_ai"], zh["mentions_ai"]))
+    assert console_errors(browser) == []
+
+
+UN_SYMBOL = {"un-general-assembly": ("ga", re.compile(r"A/RES/(\d+)/\d+(?: .+)?")),
+             "un-human-rights-council": ("hrc", re.compile(r"A/HRC/RES/(\d+)/\d+(?: .+)?"))}
+SCOPES = ["about-ai", "ai-provisions", "mentions-ai"]
+
+
+def un_sessions_from_the_csv():
+    """(body, session) -> resolutions by ai_scope and paragraphs of the English text that name AI."""
+    paragraphs = {}
+    for row in table_rows(COMMITTED, "passages"):
+        if row["language"] == "en" and row["mentions_ai"] == "true":
+            paragraphs[row["instrument_id"]] = paragraphs.get(row["instrument_id"], 0) + 1
+    out = {}
+    for r in table_rows(COMMITTED, "instruments"):
+        if r["issuer_id"] in UN_SYMBOL and r["kind"] == "resolution":
+            body, pattern = UN_SYMBOL[r["issuer_id"]]
+            match = pattern.fullmatch(r["symbol"])
+            if match:
+                s = out.setdefault(f"{body}-{match.group(1)}", {scope: 0 for scope in SCOPES} | {"paragraphs": 0})
+                s[r["ai_scope"]] += 1
+                s["paragraphs"] += paragraphs.get(r["id"], 0)
+    return out
+
+
+def test_the_un_chart_shows_the_numbers_of_the_csv(browser, site):
+    from selenium.webdriver.common.by import By
+
+    expected = un_sessions_from_the_csv()
+    assert {f"ga-{n}" for n in range(75, 81)} & set(expected) and any(k.startswith("hrc-") for k in expected)
+    browser.get(url(site, "un-resolutions.html"))
+    svg = browser.find_element(By.CSS_SELECTOR, "figure.chart svg")
+    assert svg.is_displayed() and svg.size["width"] > 300 and svg.get_attribute("role") == "img"
+    groups = {g.get_attribute("data-session"): g for g in svg.find_elements(By.CSS_SELECTOR, "g.session")}
+    assert {f"ga-{n}" for n in range(75, 81)} <= set(groups)  # every session 75-80, none left out
+    assert set(expected) <= set(groups)
+    for session, g in groups.items():
+        want = expected.get(session, {scope: 0 for scope in SCOPES} | {"paragraphs": 0})
+        bars = {r.get_attribute("data-scope"): int(r.get_attribute("data-count")) for r in g.find_elements(By.CSS_SELECTOR, "rect[data-scope]")}
+        assert bars == {scope: want[scope] for scope in SCOPES if want[scope]}, session
+        assert int(g.get_attribute("data-total")) == sum(want[s] for s in SCOPES), session
+        assert int(g.get_attribute("data-paragraphs")) == want["paragraphs"], session
+        row = browser.find_element(By.CSS_SELECTOR, f'tr[data-session="{session}"]')
+        cells = [int(td.text) for td in row.find_elements(By.TAG_NAME, "td")]
+        assert cells[:5] == [sum(want[s] for s in SCOPES), *(want[s] for s in SCOPES), want["paragraphs"]], session
+    assert console_errors(browser) == []
+
+
+def test_the_docs_chart_is_the_sites(site):
+    """docs/un-ai-sessions.svg (written by `python build.py`) carries the numbers of the site's chart."""
+    with open(os.path.join(site, "un-resolutions.html"), encoding="utf-8") as fh:
+        page = fh.read()
+    with open(os.path.join(ROOT, "docs", "un-ai-sessions.svg"), encoding="utf-8") as fh:
+        docs = fh.read()
+    numbers = re.compile(r'<g class="session" data-session="[^"]+" data-total="\d+" data-paragraphs="\d+">')
+    assert numbers.findall(docs) and numbers.findall(docs) == numbers.findall(page)
+
+
+def test_paragraphs_are_matched_by_eid_or_else_in_printed_order():
+    from aigov.site.pages import align
+
+    def rows(*eids):
+        return [{"eid": e, "n": n} for n, e in enumerate(eids)]
+
+    def shown(pairs):
+        return [tuple(None if c is None else c["eid"] for c in pair) for pair in pairs]
+
+    same, how = align(rows("a", "b", "b", "c"), rows("a", "b", "b", "c"))
+    assert how == "eid" and shown(same) == [("a", "a"), ("b", "b"), ("b", "b"), ("c", "c")]
+    apart, how = align(rows("a", "b", "c"), rows("a", "x", "y"))  # the ids run apart, as many paragraphs
+    assert how == "order" and shown(apart) == [("a", "a"), ("b", "x"), ("c", "y")]
+    gaps, how = align(rows("a", "b", "c", "d", "e"), rows("a", "x", "d", "e"))
+    assert how == "eid+order" and shown(gaps) == [("a", "a"), ("b", "x"), ("c", None), ("d", "d"), ("e", "e")]
+    assert align(rows("a"), None) == ([[{"eid": "a", "n": 0}]], "eid")

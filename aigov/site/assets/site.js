@@ -1,7 +1,8 @@
 /* Search and filters for the list of instruments (index.html). Plain JavaScript, no library, no network.
-   Every row carries data-kind, data-year, data-issuer, data-binding and data-text (its searchable text,
-   lower-cased); a row is shown when it matches every filter and every word of the search.
-   The form can be pre-filled from the address: index.html?q=bletchley&kind=declaration */
+   Every row carries data-kind, data-year, data-binding, data-issuers (the ids of every issuer of the
+   instrument, a joint one has several, and of every body each belongs to, space-separated) and data-text
+   (its searchable text, lower-cased); a row is shown when it matches every filter and every word of the search.
+   The form can be pre-filled from the address: index.html?q=bletchley&kind=declaration&issuer=chn */
 (function () {
   "use strict";
   var form = document.getElementById("filters");
@@ -21,15 +22,16 @@
   function apply() {
     var words = normalise(form.elements.q.value).split(/\s+/).filter(Boolean);
     var wanted = {};
-    ["kind", "year", "issuer", "binding"].forEach(function (name) {
+    ["kind", "year", "binding"].forEach(function (name) {
       wanted[name] = form.elements[name].value;
     });
+    var issuer = form.elements.issuer.value;
     var shown = 0;
     rows.forEach(function (row) {
       var data = row.dataset;
       var ok = Object.keys(wanted).every(function (name) {
         return !wanted[name] || data[name] === wanted[name];
-      }) && words.every(function (word) {
+      }) && (!issuer || data.issuers.split(" ").indexOf(issuer) !== -1) && words.every(function (word) {
         return data.text.indexOf(word) !== -1;
       });
       row.hidden = !ok;

@@ -98,7 +98,8 @@ def un_sessions(instruments: list[dict], passages: list[dict]) -> list[dict]:
             s = sessions.get(number, {"scopes": Counter(), "paragraphs": 0, "instruments": [], "untexted": 0})
             rows.append({"number": number, "label": f"{short} {number}", "id": f"{short.lower()}-{number}",
                          "total": sum(s["scopes"].values()), "scopes": [s["scopes"][k] for k, _, _ in SCOPES],
-                         "paragraphs": s["paragraphs"], "untexted": s["untexted"], "instruments": sorted(s["instruments"], key=lambda r: _symbol_key(r["symbol"]))})
+                         "paragraphs": s["paragraphs"], "untexted": s["untexted"],
+                         "instruments": sorted(s["instruments"], key=lambda r: _symbol_key(r["symbol"]))})
         if rows:
             bodies.append({"actor": actor, "name": name, "short": short, "sessions": rows, "unplaced": unplaced,
                            "untexted": sum(s["untexted"] for s in rows),

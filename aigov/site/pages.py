@@ -133,7 +133,8 @@ class Site:
 
     def index(self) -> None:
         m = self.m
-        instruments = sorted(m.rows["instruments"], key=lambda r: (r.get("date") is None, "" if r.get("date") is None else newest_first(r["date"]), r["title_en"]))
+        instruments = sorted(m.rows["instruments"],
+                             key=lambda r: (r.get("date") is None, "" if r.get("date") is None else newest_first(r["date"]), r["title_en"]))
         kind_counts = Counter(r["kind"] for r in instruments)
         kinds = [(k, kind_counts[k]) for k in m.ordered(kind_counts, "instruments", "kind")]
         years = sorted({r["date"][:4] for r in instruments if r.get("date")}, reverse=True)

@@ -25,6 +25,7 @@ import sqlite3
 import tempfile
 
 from . import published, release
+from .fileio import usable_folder
 from .schema import Table
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
@@ -43,6 +44,7 @@ def write(package_dir: str, out_dir: str, members: dict[str, bytes] | None = Non
     ``root``, the repository, whose releases/ and CHANGELOG.md make feed.xml.
     Returns the paths written.
     """
+    out_dir = usable_folder(out_dir)  # a file, a link or a missing parent is refused before anything is written
     pkg = published.read(package_dir)
     os.makedirs(out_dir, exist_ok=True)
     written = []

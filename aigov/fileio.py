@@ -23,3 +23,24 @@ def write_atomic(path: str, body: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+class OutputRefused(Exception):
+    """An output path the command cannot use; nothing was touched."""
+
+    plain = True  # the command line (aigov/cli.py: run) prints the message, not a traceback
+
+
+def usable_folder(path: str, option: str = "--out") -> str:
+    """The absolute path of an output folder a command may write, or OutputRefused saying why not:
+    a symbolic link, an existing file, or a folder whose parent does not exist. Checked before
+    anything is written, so a refused path is left exactly as it was."""
+    path = os.path.abspath(path)
+    if os.path.islink(path):
+        raise OutputRefused(f"{option} {path} is a symbolic link; commands do not write through links: choose a folder")
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise OutputRefused(f"{option} {path} is a file, not a folder: choose a folder (it is left as it is)")
+    parent = os.path.dirname(path)
+    if not os.path.isdir(parent):
+        raise OutputRefused(f"{option} {path}: the folder that would hold it, {parent}, does not exist; create it first")
+    return path

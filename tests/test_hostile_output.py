@@ -33,3 +33,17 @@ def test_problems_are_capped_per_file_and_counted(tmp_path):
     assert len(proc.stderr) < 200_000, len(proc.stderr)
     assert "more problems not shown" in proc.stderr
     assert elapsed < 60, elapsed  # a generous bound: the point is that it ends, not how fast
+
+
+def test_site_and_dist_refuse_an_out_they_cannot_use_without_touching_it(tmp_path):
+    mine = tmp_path / "notes.txt"
+    mine.write_text("my notes\n", encoding="utf-8")
+    for command in ("site", "dist"):
+        proc = cli(command, "--out", mine)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+        assert "is a file, not a folder" in proc.stderr
+        assert mine.read_text(encoding="utf-8") == "my notes\n"
+        proc = cli(command, "--out", tmp_path / "no" / "such" / "folder")
+        assert proc.returncode == 1 and "does not exist; create it first" in proc.stderr
+        assert not (tmp_path / "no").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # nothing left beside it

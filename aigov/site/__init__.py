@@ -40,8 +40,10 @@ def render(package_dir: str, meta: dict | None = None, root: str | None = None) 
 def write(package_dir: str, out_dir: str, meta: dict | None = None, root: str | None = None) -> int:
     """Write the site to ``out_dir`` (replaced whole; refused if it holds anything but an earlier site).
     Returns the number of HTML pages."""
+    from ..fileio import usable_folder
+
+    out_dir = usable_folder(out_dir)  # before any work: a refused path is left as it is
     files = render(package_dir, meta, root)
-    out_dir = os.path.abspath(out_dir)
     if os.path.isdir(out_dir) and os.listdir(out_dir):
         index = os.path.join(out_dir, "index.html")
         mine = False

@@ -213,7 +213,8 @@ def test_loader_dtypes_match_the_schemas():
     for r in desc["resources"]:
         frame = load(r["name"])
         assert list(frame.columns) == [f["name"] for f in r["schema"]["fields"]]
-        assert {c: str(t) for c, t in frame.dtypes.items()} == {f["name"]: DTYPES[f["type"]] for f in r["schema"]["fields"]}
+        assert {c: str(t) for c, t in frame.dtypes.items()} == {
+            f["name"]: "category" if "enum" in f.get("constraints", {}) else DTYPES[f["type"]] for f in r["schema"]["fields"]}
         rows = csv_rows(COMMITTED, r)
         assert len(frame) == len(rows)
         for f in r["schema"]["fields"]:

@@ -1,10 +1,18 @@
 """Independent readers load every table with the schema's types: DuckDB and frictionless read the CSVs;
-load() and the README's recipe give the same frames."""
+Datasette and sqlite3 the release's SQLite file; load() and the README's recipe give the same frames."""
 
 import csv
 import json
 import os
+import re
+import socket
+import sqlite3
 import struct
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 import zipfile
 
 import duckdb
@@ -160,3 +168,149 @@ def test_load_refuses_a_zip_larger_than_the_limit_from_its_headers(tmp_path, mon
     assert max(sizes) < aigov.load.MAX_ZIP_BYTES
     with pytest.raises(PackageError, match="members add up to"):
         load("t", ok)
+
+
+# --- The release files, read by the tools the README names -------------------
+
+@pytest.fixture(scope="module")
+def release_files(tmp_path_factory):
+    """The SQLite file and its Datasette metadata for the committed package, as `build.py dist` writes them."""
+    from types import SimpleNamespace
+
+    from aigov import dist, published
+
+    out = str(tmp_path_factory.mktemp("release-files"))
+    pkg = published.read(COMMITTED)
+    name = dist.database_name(pkg)
+    return SimpleNamespace(name=name, db=dist.write_sqlite(pkg, os.path.join(out, f"{name}.db")),
+                           meta=dist.write_datasette_metadata(pkg, os.path.join(out, "metadata.json")))
+
+
+@pytest.fixture(scope="module")
+def datasette(release_files):
+    """`datasette <db> --metadata metadata.json` on 127.0.0.1, a free port: yields get(path) -> (status, body)."""
+    db, meta = release_files.db, release_files.meta
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "datasette", "serve", db, "--metadata", meta,
+                             "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy
+
+    def get(path):
+        try:
+            with opener.open(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8", "replace")
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"datasette exited: {proc.stdout.read().decode('utf-8', 'replace')[-2000:]}")
+            try:
+                if get("/-/versions.json")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("datasette did not answer within 60 s")
+            time.sleep(0.2)
+        yield get
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_datasette_foreign_key_links_open_the_rows_they_name(datasette, release_files):
+    """The links Datasette renders from a participation row to its actor and instrument return 200 (with a
+    database name that has dots, Datasette renders them unescaped, and they return 404)."""
+    name = release_files.name
+    status, page = datasette(f"/{name}/participation?_size=20")
+    assert status == 200
+    for table in ("actors", "instruments"):
+        links = list(dict.fromkeys(re.findall(rf'href="(/{re.escape(name)}/{table}/[^"?#]+)"', page)))
+        assert links, f"no link to {table} on the participation page"
+        for link in links[:3]:
+            status, row_page = datasette(link)
+            assert status == 200, link
+            assert link.rsplit("/", 1)[1] in row_page
+    status, rows = datasette(f"/{name}/participation.json?_shape=array&_size=5&_labels=on")
+    assert status == 200 and len(json.loads(rows)) == 5
+
+
+def test_datasette_search_finds_short_words_chinese_words_and_hyphens(datasette, release_files):
+    """The search box of a table (its <table>_fts) and the metadata's search queries, which take plain text."""
+    name = release_files.name
+    passages, instruments = csv_rows(COMMITTED, "passages"), csv_rows(COMMITTED, "instruments")
+
+    def rows(path):
+        status, body = datasette(path)
+        assert status == 200, (path, body[-500:])
+        return json.loads(body)
+
+    ai = {r["id"] for r in rows(f"/{name}/instruments.json?_search=AI&_shape=array&_size=max")}
+    assert {r["id"] for r in instruments if re.search(r"\bAI\b", r["title_en"])} <= ai
+    found = rows(f"/{name}/search_passages.json?q=" + urllib.request.quote("开源") + "&_shape=array")
+    assert len(found) == sum("开源" in r["text"] for r in passages) > 0
+    found = rows(f"/{name}/search_instruments.json?q=" + urllib.request.quote("中国") + "&_shape=array")
+    assert {r["id"] for r in found} >= {r["id"] for r in instruments if "中国" in r["title_zh"]} and found
+    assert rows(f"/{name}/search_passages.json?q=open-source&_shape=array")
+    assert rows(f"/{name}/passages.json?_search=open-source&_shape=array")
+    status, page = datasette(f"/{name}")
+    assert status == 200 and "passages_fts match" in page  # the database page says how to search
+
+
+# The SQL the README and the Datasette metadata give for full-text search, as a reader types it.
+SEARCH_SQL = {
+    "english word": """select id from instruments where rowid in
+                       (select rowid from instruments_fts where instruments_fts match '"AI"')""",
+    "chinese word": """select instrument_id, seq from passages where rowid in
+                       (select rowid from passages_fts where passages_fts match '"开 源"')""",
+    "china": """select instrument_id, seq from passages where rowid in
+                (select rowid from passages_fts where passages_fts match '"中 国"')""",
+    "hyphen": """select instrument_id, seq from passages where rowid in
+                 (select rowid from passages_fts where passages_fts match '"open-source"')""",
+    "substring": """select instrument_id, seq from passages where rowid in
+                    (select rowid from passages_trigram where passages_trigram match '"人工智能"')""",
+}
+
+
+def test_full_text_search_with_the_documented_sql(release_files):
+    """sqlite3, the SQL of the docs: "AI" finds the instruments titled with AI, 开源 and 中国 the passages
+    whose Chinese text has them, "open-source" is text (no SQL error), a substring needs three characters."""
+    con = sqlite3.connect(release_files.db)
+    instruments, passages = csv_rows(COMMITTED, "instruments"), csv_rows(COMMITTED, "passages")
+
+    def having(text):
+        return {(r["instrument_id"], int(r["seq"])) for r in passages if text in r["text"]}
+
+    ai = {i for (i,) in con.execute(SEARCH_SQL["english word"])}
+    titled = {r["id"] for r in instruments if re.search(r"\bAI\b", r["title_en"])}
+    assert titled and titled <= ai
+    words = re.compile(r"(?<![^\W_])ai(?![^\W_])", re.I)
+    assert all(any(words.search(r[c]) for c in ("title_en", "title_zh", "short_name", "summary"))
+               for r in instruments if r["id"] in ai)  # each match has the word AI, not "said" or "maintain"
+    assert set(con.execute(SEARCH_SQL["chinese word"])) == having("开源") != set()
+    assert set(con.execute(SEARCH_SQL["china"])) == having("中国") != set()
+    hyphen = set(con.execute(SEARCH_SQL["hyphen"]))
+    assert hyphen and {(r["instrument_id"], int(r["seq"])) for r in passages if "open-source" in r["text"].lower()} <= hyphen
+    assert set(con.execute(SEARCH_SQL["substring"])) == having("人工智能") != set()
+    # the trigram index alone finds nothing shorter than three characters: that is what <table>_fts is for
+    assert con.execute("select count(*) from passages_trigram where passages_trigram match '\"开源\"'").fetchone()[0] == 0
+    con.close()
+
+
+def test_the_datasette_help_shows_the_tested_sql(release_files):
+    with open(release_files.meta, encoding="utf-8") as fh:
+        meta = json.load(fh)
+    help_text = meta["databases"][release_files.name]["description_html"]
+    for fragment in ("""instruments_fts match '"AI"'""", """passages_fts match '"开 源"'""", """match '"open-source"'""",
+                     """passages_trigram match '"人工智能"'"""):
+        assert fragment in help_text and any(fragment.split("match")[1] in sql for sql in SEARCH_SQL.values())

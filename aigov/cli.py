@@ -339,15 +339,26 @@ def release_command(args) -> int:
 def _dist_options(p) -> None:
     _package(p)
     p.add_argument("--out", default=os.path.join(ROOT, "dist"), metavar="DIR", help="the folder to write (default: dist/)")
+    p.add_argument("--previous", metavar="DIR", help="the previous release's datapackage/, for changes.csv (default: its git tag)")
     _schemas(p, "folder holding package.json, for the citation")
 
 
 def dist_command(args) -> int:
     """The release files of a built package, for the version it carries (no tag, no CHANGELOG entry)."""
+    import warnings
+
     from . import dist, release
 
     root = os.path.dirname(os.path.abspath(args.package))  # the repository (or build folder) holding datapackage/
-    written = dist.write(args.package, args.out, release.read_members(root), meta=package_meta(args.schemas), root=root)
+    with warnings.catch_warnings(record=True) as caught:  # said as a plain line, not in Python's warning format
+        warnings.simplefilter("always", dist.ChangesBasisWarning)
+        written = dist.write(args.package, args.out, release.read_members(root), meta=package_meta(args.schemas), root=root,
+                             previous=args.previous)
+    for warning in caught:
+        if issubclass(warning.category, dist.ChangesBasisWarning):
+            print(f"note: {warning.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
     print(f"wrote {len(written)} files to {args.out}: " + ", ".join(os.path.basename(p) for p in written))
     return 0
 

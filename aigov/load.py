@@ -3,12 +3,22 @@
     from aigov.load import load
     instruments = load("instruments")          # the package of this repository (or the installed copy)
     load("participation", "path/to/datapackage.json")
+    load("passages", "global-ai-governance-0.4.0.zip")                        # a release zip
     load("actors", "https://example.org/global-ai-governance/datapackage/")   # a URL of the folder or of its datapackage.json
 
 Types follow the schema in datapackage.json, with pandas' nullable dtypes:
 string -> ``string``, integer -> ``Int64``, number -> ``Float64``,
-boolean -> ``boolean``, date -> ``datetime64``. Only an empty cell is missing:
-text such as ``NA`` (Namibia's code) or ``null`` stays text.
+boolean -> ``boolean``, date -> ``datetime64[us]``, and a field with an
+``enum`` constraint (a vocabulary) -> ``category`` whose categories are the
+schema's values, in the schema's order. These are the dtypes of the README's
+``read_table`` recipe and of the release's Parquet files, so the three readers
+give the same frame. Only an empty cell is missing: text such as ``NA``
+(Namibia's code) or ``null`` stays text.
+
+A release zip is read in place, never extracted: only members under the
+folder that holds its ``datapackage.json``, whose resource paths must be
+relative paths inside that folder, and only if the zip's members add up to at
+most ``MAX_ZIP_BYTES`` uncompressed.
 
 Needs only pandas; nothing else of ``aigov`` is imported.
 """
@@ -18,14 +28,23 @@ from __future__ import annotations
 import io
 import json
 import os
+import posixpath
+import re
 import urllib.request
 import zipfile
 
-__all__ = ["load", "tables", "descriptor", "dtypes", "DTYPES", "default_path"]
+__all__ = ["load", "tables", "descriptor", "dtypes", "DTYPES", "CATEGORY", "MAX_ZIP_BYTES", "default_path", "PackageError"]
 
 DESCRIPTOR = "datapackage.json"
-DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "datetime64[s]"}
+DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "datetime64[us]"}
+CATEGORY = "category"  # the dtype of a field with an enum constraint, whatever its type
+# A release zip is about 5 MB; one whose members add up to more than this is refused before anything is read.
+MAX_ZIP_BYTES = 2 * 1024 ** 3
 _HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class PackageError(ValueError):
+    """The package cannot be read safely: no descriptor, a resource path outside it, a zip too large."""
 
 
 def default_path() -> str:
@@ -40,6 +59,32 @@ def _is_url(path: str) -> bool:
     return path.startswith(("http://", "https://", "file://"))
 
 
+def _safe_relative(rel, what: str) -> str:
+    """``rel`` if it is a relative path that stays inside the package folder, else PackageError."""
+    if not isinstance(rel, str) or not rel:
+        raise PackageError(f"{what}: the path must be a text naming a file inside the package, not {rel!r}")
+    parts = rel.replace("\\", "/").split("/")
+    if (rel.startswith(("/", "\\")) or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", rel)  # /abs, C:\…, http:…, file:…
+            or ".." in parts or "" in parts or "\x00" in rel):
+        raise PackageError(f"{what}: path {rel!r} is not a relative path inside the package "
+                           "(absolute paths, URLs and '..' are refused)")
+    return "/".join(p for p in parts if p != ".")
+
+
+def _zip_descriptor(z: zipfile.ZipFile, path: str) -> str:
+    """The zip member that is the package's datapackage.json: the top-most one (a release zip has
+    <stem>/datapackage/datapackage.json); PackageError if there is none or two at the same depth."""
+    found = [n for n in z.namelist() if posixpath.basename(n) == DESCRIPTOR and not n.endswith("/")]
+    if not found:
+        raise PackageError(f"{path}: no {DESCRIPTOR} in this zip, so it is not a data package "
+                           "(a release zip holds <name>-<version>/datapackage/datapackage.json)")
+    depth = min(n.count("/") for n in found)
+    top = sorted(n for n in found if n.count("/") == depth)
+    if len(top) > 1:
+        raise PackageError(f"{path}: several {DESCRIPTOR} at the same level ({', '.join(top[:3])}): which package is meant?")
+    return top[0]
+
+
 class _Source:
     """Where the package is: a folder, a datapackage.json, a release zip, or a URL of either."""
 
@@ -51,19 +96,30 @@ class _Source:
         elif path.endswith(".zip"):
             self.zip = path
             with zipfile.ZipFile(path) as z:
-                name = next(n for n in z.namelist() if n.endswith("datapackage/" + DESCRIPTOR))
+                # file_size is the uncompressed size each member's header declares; zipfile never returns
+                # more bytes than that for a member, so this bounds what reading the zip can unpack.
+                total = sum(info.file_size for info in z.infolist())
+                if total > MAX_ZIP_BYTES:
+                    raise PackageError(f"{path}: its members add up to {total:,} bytes uncompressed, more than the "
+                                       f"{MAX_ZIP_BYTES:,} bytes this loader reads (aigov.load.MAX_ZIP_BYTES); "
+                                       "a release zip is a few MB")
+                name = _zip_descriptor(z, path)
             self.base = name[: -len(DESCRIPTOR)]
         else:
             self.base = os.path.dirname(path) if os.path.basename(path) == DESCRIPTOR else path
 
     def open(self, rel: str):
+        rel = _safe_relative(rel, "resource") if rel != DESCRIPTOR else rel
         if self.zip:
             with zipfile.ZipFile(self.zip) as z:
-                return io.BytesIO(z.read(self.base + rel))
+                try:
+                    return io.BytesIO(z.read(self.base + rel))
+                except KeyError:
+                    raise FileNotFoundError(f"{self.zip}: no member {self.base + rel}") from None
         if _is_url(self.base):
             with urllib.request.urlopen(self.base + rel) as response:  # noqa: S310 (the caller's URL)
                 return io.BytesIO(response.read())
-        return open(os.path.join(self.base, rel), "rb")
+        return open(os.path.join(self.base, *rel.split("/")), "rb")
 
 
 def descriptor(path=None) -> dict:
@@ -77,10 +133,16 @@ def tables(path=None) -> list[str]:
     return [r["name"] for r in descriptor(path)["resources"]]
 
 
+def _dtype(field: dict) -> str:
+    if "enum" in field.get("constraints", {}):
+        return CATEGORY
+    return DTYPES.get(field.get("type", "string"), "string")
+
+
 def dtypes(table: str, path=None) -> dict[str, str]:
     """Column -> pandas dtype that ``load`` gives, from the table's schema."""
     resource = _resource(descriptor(path), table)
-    return {f["name"]: DTYPES.get(f.get("type", "string"), "string") for f in resource["schema"]["fields"]}
+    return {f["name"]: _dtype(f) for f in resource["schema"]["fields"]}
 
 
 def _resource(desc: dict, table: str) -> dict:
@@ -102,7 +164,8 @@ def load(table: str, path=None):
     with source.open(DESCRIPTOR) as fh:
         resource = _resource(json.load(fh), table)
     fields = resource["schema"]["fields"]
-    with source.open(resource["path"]) as fh:
+    rel = _safe_relative(resource.get("path"), f"table {table}")
+    with source.open(rel) as fh:
         frame = pd.read_csv(fh, encoding="utf-8", dtype="string", keep_default_na=False, na_values=[""])
     for f in fields:
         name, kind = f["name"], f.get("type", "string")
@@ -119,4 +182,10 @@ def load(table: str, path=None):
             frame[name] = column.map(truth, na_action="ignore").astype("boolean")
         elif kind == "date":
             frame[name] = pd.to_datetime(column, format="%Y-%m-%d").astype(DTYPES["date"])
+        if "enum" in f.get("constraints", {}):
+            values = f["constraints"]["enum"]
+            unknown = set(frame[name].dropna()) - set(values)
+            if unknown:  # pd.Categorical would make them missing without a word
+                raise ValueError(f"{table}.{name}: not one of the schema's values: {sorted(map(str, unknown))[:3]}")
+            frame[name] = pd.Categorical(frame[name], categories=values)
     return frame[[f["name"] for f in fields]]

@@ -584,3 +584,22 @@ def test_paragraphs_are_matched_by_eid_or_else_in_printed_order():
     gaps, how = align(rows("a", "b", "c", "d", "e"), rows("a", "x", "d", "e"))
     assert how == "eid+order" and shown(gaps) == [("a", "a"), ("b", "x"), ("c", None), ("d", "d"), ("e", "e")]
     assert align(rows("a"), None) == ([[{"eid": "a", "n": 0}]], "eid")
+
+
+def test_the_index_search_answers_ai_and_two_character_chinese_words(browser, site):
+    """'AI' and two-character Chinese words (中国, 开源 is not in any title) find what contains them."""
+    from selenium.webdriver.common.by import By
+
+    instruments = table_rows(COMMITTED, "instruments")
+    browser.get(url(site, "index.html"))
+    box = browser.find_element(By.ID, "q")
+    for query, expected in (("AI", "global-ai-governance-initiative"), ("人工智能", "global-ai-governance-initiative"),
+                            ("中国", None), ("治理", "global-ai-governance-initiative")):
+        box.clear()
+        box.send_keys(query)
+        shown = browser.execute_script(SHOWN)
+        assert shown and len(shown) < len(instruments), query
+        if expected:
+            assert f"instruments/{expected}.html" in shown, query
+        with_words = {f"instruments/{r['id']}.html" for r in instruments if query.lower() in (r["title_en"] + (r["title_zh"] or "")).lower()}
+        assert with_words <= set(shown), query  # every title that contains it is found

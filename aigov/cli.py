@@ -89,9 +89,20 @@ MAX_PER_FILE = 50  # problems shown per file; the rest are counted
 MAX_SHOWN = 500  # problems shown in all
 
 
-def printable(text: str) -> str:
-    """The text with each control character or direction mark written as an escape (\\n, \\u202e)."""
+def printable(text: str, lines: bool = False) -> str:
+    """The text with each control character or direction mark written as an escape (\\n, \\u202e).
+    With ``lines``, a newline is kept but the next line is indented, so that no line of a message
+    can start a workflow command (GitHub reads ``::error …`` only at the start of a line)."""
+    if lines:
+        return "\n    ".join(printable(part) for part in text.split("\n"))
     return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def _printed(p) -> str:
+    """``path:line:column: field: message``, printable: path and field on one line, the message indented."""
+    where = f"{printable(p.path)}:{p.line}:{p.column}"
+    message = printable(p.message, lines=True)
+    return f"{where}: {printable(p.field)}: {message}" if p.field else f"{where}: {message}"
 
 
 def report(problems, stream=None, command: str = PROG) -> None:
@@ -109,11 +120,11 @@ def report(problems, stream=None, command: str = PROG) -> None:
         if per_file[p.path] > MAX_PER_FILE or shown >= MAX_SHOWN:
             continue
         shown += 1
-        print(printable(str(p)), file=stream)
-        if annotate:  # shown on the pull request's diff, on the line concerned
+        print(_printed(p), file=stream)
+        if annotate:  # shown on the pull request's diff, on the line concerned (a newline is encoded as %0A)
             message = f"{p.field}: {p.message}" if p.field else p.message
             print(f"::error file={_annotation(printable(p.path.replace(os.sep, '/')), True)},line={p.line},col={p.column}::"
-                  f"{_annotation(printable(message))}", file=stream)
+                  f"{_annotation(chr(10).join(printable(part) for part in message.split(chr(10))))}", file=stream)
     if shown < len(problems):
         print(f"… and {len(problems) - shown} more problems not shown (at most {MAX_PER_FILE} a file and {MAX_SHOWN} in all); "
               "fix these first.", file=stream)

@@ -441,9 +441,7 @@ def test_dist_changes_csv_from_a_folder_of_the_previous_release(built_minimal, t
 
 def test_dist_changes_csv_without_a_previous_release_lists_every_record_as_added(built_minimal, tmp_path, capsys):
     """No earlier release: every record is added (a first release). An earlier release whose tag is not in
-    the clone: the same, with a ChangesBasisWarning that says how to get the tag."""
-    from aigov.dist import ChangesBasisWarning
-
+    the clone: the same, with a note that says how to get the tag."""
     total = sum(len(csv_rows(built_minimal, r)) for r in descriptor(built_minimal)["resources"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")

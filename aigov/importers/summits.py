@@ -7,8 +7,8 @@ Steps, each small (the owid/etl pattern, see ../shared/design/importers.md):
 1. snapshot: the prints in DIR must match snapshots/summit-pages.tsv byte for byte
    (``aigov.snapshots.verified``); a file whose sha256 differs is refused.
 2. read: pypdf gives each print's text; every list is cut out between a start and an
-   end marker written in DOCUMENTS below, and the page's title, address and date are
-   checked to be printed where DOCUMENTS says they are.
+   end marker written in summits.json (its "documents", DOCUMENTS here), and the page's title,
+   address and date are checked to be printed where it says they are.
 3. harmonise: each printed name becomes an actor id through crosswalks/summit-names.json
    (name as printed -> actor id). Nothing is fuzzy-matched; an unmapped name stops the import.
 4. write: the lists are merged into sources/instruments/<id>.yaml.
@@ -45,113 +45,9 @@ PRINT_NOTE = " (browser print in a personal GitHub repository)"
 #   numbered - "1. A 24. B ..." in columns; the numbers must run 1..N without a gap
 # `printed` are texts the print must contain: its title, its date and, where the print
 # shows it, the official address it copies.
-DOCUMENTS = {
-    "2023-bletchley-declaration.pdf": {
-        "instrument": "bletchley-declaration",
-        "title": "The Bletchley Declaration by Countries Attending the AI Safety Summit, 1-2 November 2023",
-        "publisher": "GOV.UK: Prime Minister's Office, Foreign, Commonwealth & Development Office, "
-                     "Department for Science, Innovation & Technology",
-        "copy_of": "https://www.gov.uk/government/publications/ai-safety-summit-2023-the-bletchley-declaration/"
-                   "the-bletchley-declaration-by-countries-attending-the-ai-safety-summit-1-2-november-2023",
-        "as_of": "2025-02-13",
-        "printed": ["Updated 13 February 2025"],
-        "supports": ["title_en", "participant_count"],
-        # The record calls the countries that agreed the text on the day signatories; New Zealand,
-        # which joined later, an endorser (its note says why). The import keeps those roles.
-        "groups": [
-            {"role": "signatory", "cut": "lines",
-             "start": "The countries represented were:", "end": "On 23 October 2024, New Zealand joined"},
-            {"role": "endorser", "cut": "sentence", "date": "2024-10-23",
-             "start": "On 23 October 2024,", "end": "joined the commitment to the",
-             "note": "Joined after the summit: \"On 23 October 2024, New Zealand joined the commitment to the "
-                     "Bletchley Declaration\" (GOV.UK, below the list of countries represented)."},
-        ],
-        "lists": {
-            "signatory": "The 28 countries and the European Union under \"The countries represented were:\" "
-                         "on the GOV.UK page (updated 13 February 2025).",
-            "endorser": "New Zealand, which joined on 23 October 2024, as the GOV.UK page (updated 13 "
-                        "February 2025) notes below the list.",
-        },
-    },
-    "2024-seoul-declaration.pdf": {
-        "instrument": "seoul-declaration",
-        "title": "Seoul Declaration for safe, innovative and inclusive AI by participants attending the "
-                 "Leaders' Session: AI Seoul Summit, 21 May 2024",
-        "publisher": "GOV.UK: Department for Science, Innovation & Technology",
-        "copy_of": "https://www.gov.uk/government/publications/seoul-declaration-for-safe-innovative-and-inclusive-"
-                   "ai-ai-seoul-summit-2024/seoul-declaration-for-safe-innovative-and-inclusive-ai-by-participants-"
-                   "attending-the-leaders-session-ai-seoul-summit-21-may-2024",
-        "as_of": "2024-05-21",
-        "printed": ["Published 21 May 2024"],
-        "supports": ["title_en", "date", "participant_count"],
-        "groups": [
-            {"role": "signatory", "cut": "sentence", "date": "2024-05-21",
-             "start": "We, world leaders representing", "end": "gathered at the AI Seoul Summit on 21st May 2024"},
-        ],
-        "lists": {"signatory": "The world leaders' countries and the European Union named in paragraph 1 "
-                               "(\"gathered at the AI Seoul Summit on 21st May 2024\")."},
-    },
-    "2024-seoul-safety-science-statement.pdf": {
-        "instrument": "seoul-statement-of-intent-ai-safety-science",
-        "title": "Seoul Statement of Intent toward International Cooperation on AI Safety Science, "
-                 "AI Seoul Summit 2024 (Annex)",
-        "publisher": "GOV.UK: Department for Science, Innovation & Technology",
-        "copy_of": "https://www.gov.uk/government/publications/seoul-declaration-for-safe-innovative-and-inclusive-"
-                   "ai-ai-seoul-summit-2024/seoul-statement-of-intent-toward-international-cooperation-on-ai-"
-                   "safety-science-ai-seoul-summit-2024-annex",
-        "as_of": "2024-05-21",
-        "printed": ["Published 21 May 2024"],
-        "supports": ["title_en", "date"],
-        "groups": [
-            {"role": "signatory", "cut": "sentence", "date": "2024-05-21",
-             "start": "world leaders representing", "end": "affirm the importance of international coordination"},
-        ],
-        "lists": {"signatory": "The world leaders' countries and the European Union named in paragraph 1 "
-                               "(\"Gathered at the AI Seoul Summit on 21 May 2024\")."},
-    },
-    "2024-seoul-frontier-ai-commitments.pdf": {
-        "instrument": "frontier-ai-safety-commitments-2024",
-        "title": "Frontier AI Safety Commitments, AI Seoul Summit 2024",
-        "publisher": "GOV.UK: Department for Science, Innovation & Technology",
-        "copy_of": "https://www.gov.uk/government/publications/frontier-ai-safety-commitments-ai-seoul-summit-2024/"
-                   "frontier-ai-safety-commitments-ai-seoul-summit-2024",
-        "as_of": "2025-02-07",
-        "printed": ["Updated 7 February 2025"],
-        "supports": ["title_en"],
-        "groups": [
-            {"role": "signatory", "cut": "lines",
-             "start": "organisations have agreed to the Frontier AI Safety Commitments:",
-             "end": "The following organisations have been added to the existing list:",
-             "note": "\"The UK and Republic of Korea governments announced that the following organisations have "
-                     "agreed to the Frontier AI Safety Commitments\" (GOV.UK)."},
-            {"role": "signatory", "cut": "lines",
-             "start": "The following organisations have been added to the existing list:",
-             "end": "The above organisations, in furtherance of safe",
-             "note": "Listed under \"The following organisations have been added to the existing list\" "
-                     "(GOV.UK, updated 7 February 2025); the page gives no date for their joining."},
-        ],
-        "lists": {"signatory": "The 16 organisations announced at the AI Seoul Summit and the 4 added later, "
-                               "as listed on the GOV.UK page (updated 7 February 2025)."},
-    },
-    "2026-delhi-declaration.pdf": {
-        "instrument": "new-delhi-declaration-ai-impact-2026",
-        "title": "AI Impact Summit Declaration, New Delhi (February 18 - 19, 2026)",
-        "publisher": "Ministry of External Affairs, Government of India",
-        # The print does not show its own address. This is the "Official source (MEA)" link beside
-        # the print on the repository's page events/india-ai-impact-summit-2026.md at the pinned commit.
-        "copy_of": "https://www.mea.gov.in/bilateral-documents.htm?dtl/40809",
-        "as_of": "2026-02-21",
-        "printed": ["February 21, 2026", "Page last updated on: 21/2/2026"],
-        "supports": [],
-        "groups": [
-            {"role": "endorser", "cut": "numbered",
-             "start": "Endorsing countries/international organizations:", "end": "Copyright ©"},
-        ],
-        "lists": {"endorser": "The 88 countries and international organisations numbered under \"Endorsing "
-                              "countries/international organizations\" on the MEA page (last updated 21/2/2026). "
-                              "Endorsements reported after that date are not in this list."},
-    },
-}
+# The prints and their lists are data: aigov/importers/summits.json ("documents", by file name;
+# a "comment" says what the data cannot).
+DOCUMENTS = base.config(__file__)["documents"]
 
 
 class SummitImportError(Exception):

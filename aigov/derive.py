@@ -192,7 +192,7 @@ def topic_tables(rows, sources, tables) -> None:
     from . import topics, vocabularies
 
     definitions = vocabularies.definitions_of(tables["topic_tags"].by_name["topic"])
-    where = {r["id"]: s for r, s in zip(rows["instruments"], sources["instruments"])}
+    where = {r.get("id"): s for r, s in zip(rows["instruments"], sources["instruments"])}
     rows["topics"] = topics.topic_rows(definitions)
     sources["topics"] = [None] * len(rows["topics"])
     rows["topic_tags"] = topics.tag_rows(rows)

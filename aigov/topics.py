@@ -66,7 +66,7 @@ def topic_rows(vocabulary: dict[str, str]) -> list[dict]:
 
 def tag_rows(rows: dict) -> list[dict]:
     """The topic_tags table (see the module docstring)."""
-    about = {r["id"] for r in rows["instruments"] if r.get("ai_scope") == "about-ai"}
+    about = {r.get("id") for r in rows["instruments"] if r.get("ai_scope") == "about-ai"}
     found: dict[tuple[str, str], dict] = {}
     counts: dict[tuple[str, str, str], int] = {}  # (instrument, topic, language) -> matching passages
     order = {lang: n for n, lang in enumerate(LANGUAGES)}

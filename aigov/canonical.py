@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 
 from . import yamlio
+from .fileio import write_atomic
 from .records import source_files
 from .schema import Table, children_of, yaml_fields
 from .yamlio import Problem
@@ -49,8 +50,7 @@ def fix(src_dir: str, tables: dict[str, Table]) -> tuple[list[str], list[Problem
         with open(path, "rb") as fh:
             if fh.read() == text.encode("utf-8"):
                 continue
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        write_atomic(path, text.encode("utf-8"))
         changed.append(shown)
     return changed, problems
 

@@ -22,9 +22,9 @@ import datetime as dt
 import json
 import os
 import sqlite3
-import tempfile
 
-from . import published, release
+from . import citation, published, release
+from .fileio import write_atomic
 from .schema import Table
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
@@ -55,34 +55,8 @@ def write(package_dir: str, out_dir: str, members: dict[str, bytes] | None = Non
     if root:
         from .site import feed
 
-        written.append(_write_bytes(os.path.join(out_dir, "feed.xml"), feed(pkg, root).encode("utf-8")))
+        written.append(write_atomic(os.path.join(out_dir, "feed.xml"), feed(pkg, root).encode("utf-8")))
     return written
-
-
-def _replace(path: str, write_to) -> str:
-    """Call ``write_to(tmp)`` and move the result onto ``path`` (never half a file)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    os.close(fd)
-    try:
-        write_to(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file (mkstemp makes it private)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return path
-
-
-def _write_bytes(path: str, body: bytes) -> str:
-    def write_to(tmp):
-        with open(tmp, "wb") as fh:
-            fh.write(body)
-
-    return _replace(path, write_to)
 
 
 # --- SQLite -----------------------------------------------------------------
@@ -184,7 +158,7 @@ def write_sqlite(pkg: published.Package, path: str) -> str:
         finally:
             con.close()
 
-    return _replace(path, build)
+    return write_atomic(path, build)
 
 
 def datasette_metadata(pkg: published.Package) -> dict:
@@ -215,7 +189,7 @@ def datasette_metadata(pkg: published.Package) -> dict:
 
 
 def write_datasette_metadata(pkg: published.Package, path: str) -> str:
-    return _write_bytes(path, (json.dumps(datasette_metadata(pkg), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    return write_atomic(path, (json.dumps(datasette_metadata(pkg), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
 
 
 # --- Parquet ----------------------------------------------------------------
@@ -243,7 +217,7 @@ def write_parquet(pkg: published.Package, out_dir: str) -> list[str]:
         arrays = [pa.array([row[f.name] for row in rows], type=schema.field(f.name).type) for f in table.fields]
         data = pa.Table.from_arrays(arrays, schema=schema)
         path = os.path.join(out_dir, f"{pkg.stem}-{table.name}.parquet")
-        written.append(_replace(path, lambda tmp, data=data: pq.write_table(data, tmp, compression="zstd")))
+        written.append(write_atomic(path, lambda tmp, data=data: pq.write_table(data, tmp, compression="zstd")))
     return written
 
 
@@ -253,11 +227,9 @@ def citation_text(pkg: published.Package, meta: dict | None = None) -> str:
     """The citation line as the README gives it, from the package (and schemas/package.json's x-citation)."""
     cff = (meta or {}).get("x-citation", {}) if (meta or {}).get("version") == pkg.version else {}
     authors = [a["name"] for a in cff.get("authors", [])] or \
-        [c.get("title", "") for c in pkg.descriptor.get("contributors", [])] or ["Global AI Governance Tracker contributors"]
-    year = cff.get("date-released", "")[:4]
+        [c.get("title", "") for c in pkg.descriptor.get("contributors", [])] or [citation.DEFAULT_AUTHOR]
     licence = (pkg.descriptor.get("licenses") or [{}])[0].get("name", "").replace("-", " ")
-    return (f"{', '.join(authors)}{f' ({year})' if year else ''}. {pkg.descriptor.get('title', pkg.name)}, "
-            f"data package {pkg.name}, version {pkg.version}. {licence}.")
+    return citation.line(authors, cff.get("date-released", "")[:4], pkg.descriptor.get("title", pkg.name), pkg.name, pkg.version, licence)
 
 
 def write_xlsx(pkg: published.Package, path: str, meta: dict | None = None) -> str:
@@ -273,7 +245,7 @@ def write_xlsx(pkg: published.Package, path: str, meta: dict | None = None) -> s
         book = xlsxwriter.Workbook(tmp, {"in_memory": True, "strings_to_numbers": False,
                                          "strings_to_formulas": False, "strings_to_urls": False})
         book.set_properties({"title": desc.get("title", pkg.name), "subject": f"version {pkg.version}",
-                             "author": "Global AI Governance Tracker contributors", "created": created,
+                             "author": citation.DEFAULT_AUTHOR, "created": created,
                              "comments": licence.get("path", "")})
         bold = book.add_format({"bold": True})
         head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
@@ -338,4 +310,4 @@ def write_xlsx(pkg: published.Package, path: str, meta: dict | None = None) -> s
             sheet.autofilter(0, 0, max(len(rows), 1), len(table.fields) - 1)
         book.close()
 
-    return _replace(path, build)
+    return write_atomic(path, build)

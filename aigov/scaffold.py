@@ -7,6 +7,7 @@ import os
 import re
 import sys
 
+from .fileio import write_atomic
 from .records import ID_RE
 
 # Beyond the schema's required fields, what `new` leaves uncommented: the lists a record is
@@ -107,11 +108,7 @@ def _safe_target(src_dir: str, table: str, name: str) -> tuple[str | None, str |
 def _create(target: str, text: str) -> None:
     """Write a new file (0644), failing rather than following a link or replacing a file."""
     os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(target, flags, 0o644)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(text.encode("utf-8"))
-    os.chmod(target, 0o644)
+    write_atomic(target, text.encode("utf-8"), 0o644, replace=False)
 
 
 def new_record(root: str, src_dir: str, table: str | None = None, record_id: str | None = None, *rest, tables=None) -> int:

@@ -82,7 +82,7 @@ def _annotation(text: str, property_: bool = False) -> str:
 
 
 def report(problems, stream=None, command: str = PROG) -> None:
-    """Print every problem as ``path:line:column: field: message`` (and as a GitHub annotation
+    """Print every problem as ``path:line:column: field: message [code]`` (and as a GitHub annotation
     under GitHub Actions), then how many there are and what to run next."""
     stream = stream or sys.stderr
     problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.field, p.message))
@@ -90,9 +90,8 @@ def report(problems, stream=None, command: str = PROG) -> None:
     for p in problems:
         print(str(p), file=stream)
         if annotate:  # shown on the pull request's diff, on the line concerned
-            message = f"{p.field}: {p.message}" if p.field else p.message
             print(f"::error file={_annotation(p.path.replace(os.sep, '/'), True)},line={p.line},col={p.column}::"
-                  f"{_annotation(message)}", file=stream)
+                  f"{_annotation(p.text)}", file=stream)
     files = len({p.path for p in problems})
     print(f"\n{len(problems)} problem{'s' * (len(problems) != 1)} in {files} file{'s' * (files != 1)}; "
           f"nothing was written. Fix them and run `{command}` again.", file=stream)
@@ -411,7 +410,7 @@ EPILOG = f"""Without a command, build runs:
   {PROG} --fix        rewrite source files in canonical form, then build
 
 Data flows load -> validate -> tabulate -> write. Every problem in every file
-is collected and printed as ``path:line:column: field: message``; when there is
+is collected and printed as ``path:line:column: field: message [code]``; when there is
 any, nothing is written. `{PROG} COMMAND --help` shows a command's options;
 docs/cli.md has them all."""
 

@@ -25,7 +25,7 @@ import sqlite3
 
 from . import citation, published, release
 from .fileio import write_atomic
-from .schema import Table
+from .schema import Table, foreign_keys
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
 # Full-text search over instruments: titles in both languages, short names and summaries.
@@ -67,19 +67,6 @@ def _q(name: str) -> str:
 
 def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def _columns(spec) -> list[str]:
-    return [spec] if isinstance(spec, str) else list(spec)
-
-
-def foreign_keys(table: Table) -> list[tuple[list[str], str, list[str]]]:
-    """(columns, referenced table, referenced columns) for each declared foreign key."""
-    out = []
-    for fk in table.foreign_keys:
-        ref = fk["reference"]
-        out.append((_columns(fk["fields"]), ref.get("resource") or table.name, _columns(ref["fields"])))
-    return out
 
 
 def create_table_sql(table: Table) -> str:

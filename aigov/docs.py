@@ -1,6 +1,7 @@
 """Files generated from the schemas and the data, so that they cannot drift:
-the data dictionary, editor JSON Schemas, the coverage report, the timeline, the
-README's sections, and (from ``aigov/citation.py``) CITATION.cff and .zenodo.json.
+the data dictionary (with the rules and the catalogue of problem codes), editor JSON
+Schemas, the coverage report, the timeline, the README's sections, and (from
+``aigov/citation.py``) CITATION.cff and .zenodo.json.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections import Counter
 from itertools import repeat
 
 from . import citation
-from .schema import CHILD_TABLES, FILE_TABLES, TABLES, Table, children_of, yaml_fields
+from .schema import CHILDREN, FILE_TABLES, TABLES, Table, children_of, foreign_keys, yaml_fields
 
 _TYPE_PATTERNS = {
     "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
@@ -52,7 +53,7 @@ def data_dictionary(tables: dict[str, Table]) -> str:
         table = tables[name]
         spec = table.spec
         lines += [f"## {name}", "", _cell(spec.get("description", "")), ""]
-        child = next((c for c in CHILD_TABLES if c.name == name), None)
+        child = CHILDREN.get(name)
         if child:
             parents = ", ".join(f"`sources/{p}/<id>.yaml`" for p in child.parents)
             lines.append(f"- Source: the `{child.key}:` list in {parents}")
@@ -60,9 +61,8 @@ def data_dictionary(tables: dict[str, Table]) -> str:
             lines.append(f"- Source: one file per row, `sources/{name}/<id>.yaml`; template `templates/{name}.yaml`")
         lines.append(f"- File: `datapackage/data/{name}.csv`")
         lines.append(f"- Primary key: {', '.join(f'`{c}`' for c in table.primary_key)}")
-        for fk in table.foreign_keys:
-            ref = fk["reference"]
-            lines.append(f"- Foreign key: `{fk['fields'][0]}` → `{ref['resource']}.{ref['fields'][0]}`")
+        for fk in foreign_keys(table):
+            lines.append(f"- Foreign key: `{fk.columns[0]}` → `{fk.target}.{fk.target_columns[0]}`")
         lines += ["", "| field | type | required | allowed values | description |", "|---|---|---|---|---|"]
         for f in table.fields:
             allowed = []
@@ -88,19 +88,38 @@ def data_dictionary(tables: dict[str, Table]) -> str:
             lines += [f"Values of `{f.name}`:", ""]
             lines += [f"- `{v}`: {_cell(defined.get(v, '(no definition yet)'))}" for v in f.enum]
             lines.append("")
-    lines += rules_section()
+    lines += rules_section() + codes_section()
     return "\n".join(lines)
 
 
 def rules_section() -> list[str]:
-    """The cross-field rules, named as in aigov/rules.py, so readers see every check beside the fields."""
-    from .rules import RULES
+    """The cross-field rules, named as in aigov/checks/rules.py, so readers see every check beside the fields."""
+    from .checks.rules import RULES
 
     lines = ["## Rules across fields and tables", "",
              "Besides each field's type and allowed values, the build checks these rules (one function each in",
-             "`aigov/rules.py`; add a rule there and list it in `RULES`).", ""]
+             "`aigov/checks/rules.py`; add a rule there and list it in `RULES`).", ""]
     lines += [f"- `{rule.__name__}`: {rule.__doc__.strip()}" for rule in RULES]
     return lines + [""]
+
+
+def codes_section() -> list[str]:
+    """The catalogue of problem codes (aigov/checks/catalogue.py), by the kind of check that reports them."""
+    from .checks.catalogue import entries
+
+    lines = ["## Problem codes", "",
+             "Every problem the build reports ends with its code in brackets, e.g. `[not-a-date]`: the kind of problem,",
+             "which stays the same when the message is reworded. The codes, by the check that reports them",
+             "(`aigov/checks/catalogue.py`):", ""]
+    for kind, (where, listed) in entries().items():
+        lines += [f"### {kind}", "", f"Reported by {where}."]
+        if kind == "rules":
+            lines += ["", ", ".join(f"`{code}`" for code in listed) + ": what each rule checks is listed above.", ""]
+            continue
+        lines += ["", "| code | meaning |", "|---|---|"]
+        lines += [f"| `{code}` | {_cell(meaning)} |" for code, meaning in listed.items()]
+        lines.append("")
+    return lines
 
 
 def _property(f) -> dict:

@@ -7,8 +7,8 @@ import os
 import re
 import sys
 
+from .checks.cells import ID_RE, country_for
 from .fileio import write_atomic
-from .records import ID_RE
 
 # Beyond the schema's required fields, what `new` leaves uncommented: the lists a record is
 # for, and in them the fields that make an entry checkable.
@@ -121,8 +121,6 @@ def new_record(root: str, src_dir: str, table: str | None = None, record_id: str
         print(f"'{record_id}' is not a valid id: use lowercase letters, digits and single hyphens, e.g. seoul-declaration", file=sys.stderr)
         return 2
     if table == "actors" and len(record_id) == 3:
-        from .records import country_for
-
         country = country_for(record_id)
         if country is not None and country.alpha_3.lower() == record_id:
             print(f"'{record_id}' is the code of {country.name}: create a state with `python build.py new-state {country.alpha_3}`", file=sys.stderr)
@@ -180,8 +178,6 @@ def new_state(src_dir: str, *codes: str) -> int:
     if not codes:
         print("usage: python build.py new-state CODE [CODE ...]   (ISO 3166-1 alpha-3, e.g. FRA)", file=sys.stderr)
         return 2
-    from .records import country_for
-
     status = 0
     for code in codes:
         text = state_yaml(code)

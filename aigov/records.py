@@ -80,7 +80,7 @@ def source_files(src_dir: str) -> list[tuple[str, str]]:
     """(table, path) for every record file, sorted so that builds are deterministic.
 
     Symbolic links (to files or folders) and anything but ordinary files are never
-    listed, so never followed; ``stray_files`` reports them.
+    listed, so never followed; ``checks.files.check`` reports them.
     """
     found = []
     top = _lstat(src_dir)
@@ -94,7 +94,7 @@ def source_files(src_dir: str) -> list[tuple[str, str]]:
         try:
             names = sorted(os.listdir(folder))
         except OSError:
-            continue  # reported by stray_files
+            continue  # reported by checks.files.check
         for name in names:
             if name.endswith((".yaml", ".yml")):
                 path = os.path.join(folder, name)

@@ -14,9 +14,10 @@ from __future__ import annotations
 import os
 
 from . import yamlio
+from .fileio import write_atomic
+from .problems import Problem
 from .records import source_files
 from .schema import Table, children_of, yaml_fields
-from .yamlio import Problem
 
 
 def key_order(tables: dict[str, Table], table: str) -> dict[tuple, list[str]]:
@@ -44,13 +45,13 @@ def fix(src_dir: str, tables: dict[str, Table]) -> tuple[list[str], list[Problem
         text = canonical_text(data, tables, table)
         again, _ = yamlio.load(text, shown)
         if again != data:  # never rewrite a file unless the values survive exactly
-            problems.append(Problem(shown, 1, 1, "", "cannot be rewritten canonically without changing a value; please report this"))
+            problems.append(Problem(shown, 1, 1, "", "cannot be rewritten canonically without changing a value; please report this",
+                                    code="cannot-fix"))
             continue
         with open(path, "rb") as fh:
             if fh.read() == text.encode("utf-8"):
                 continue
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        write_atomic(path, text.encode("utf-8"))
         changed.append(shown)
     return changed, problems
 

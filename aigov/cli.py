@@ -99,14 +99,14 @@ def printable(text: str, lines: bool = False) -> str:
 
 
 def _printed(p) -> str:
-    """``path:line:column: field: message``, printable: path and field on one line, the message indented."""
+    """``path:line:column: field: message [code]``, printable: path and field on one line, the message indented."""
     where = f"{printable(p.path)}:{p.line}:{p.column}"
-    message = printable(p.message, lines=True)
+    message = printable(p.message, lines=True) + f" [{p.code}]"
     return f"{where}: {printable(p.field)}: {message}" if p.field else f"{where}: {message}"
 
 
 def report(problems, stream=None, command: str = PROG) -> None:
-    """Print every problem as ``path:line:column: field: message`` (and as a GitHub annotation
+    """Print every problem as ``path:line:column: field: message [code]`` (and as a GitHub annotation
     under GitHub Actions), then how many there are and what to run next. At most MAX_PER_FILE a
     file and MAX_SHOWN in all are shown (a hostile file can hold hundreds of thousands), with how
     many more there are; every line is printable (see printable)."""
@@ -122,7 +122,7 @@ def report(problems, stream=None, command: str = PROG) -> None:
         shown += 1
         print(_printed(p), file=stream)
         if annotate:  # shown on the pull request's diff, on the line concerned (a newline is encoded as %0A)
-            message = f"{p.field}: {p.message}" if p.field else p.message
+            message = p.text
             print(f"::error file={_annotation(printable(p.path.replace(os.sep, '/')), True)},line={p.line},col={p.column}::"
                   f"{_annotation(chr(10).join(printable(part) for part in message.split(chr(10))))}", file=stream)
     if shown < len(problems):
@@ -525,7 +525,7 @@ EPILOG = f"""Without a command, build runs:
   {PROG} --fix        rewrite source files in canonical form, then build
 
 Data flows load -> validate -> tabulate -> write. Every problem in every file
-is collected and printed as ``path:line:column: field: message``; when there is
+is collected and printed as ``path:line:column: field: message [code]``; when there is
 any, nothing is written. `{PROG} COMMAND --help` shows a command's options;
 docs/cli.md has them all."""
 

@@ -11,9 +11,12 @@ from operator import eq
 from urllib.parse import urlsplit
 
 from .records import Source
+from .schema import CHILDREN
 
-PARENT_COLUMNS = {"instrument_id": "instruments", "actor_id": "actors", "event_id": "events",
-                  "system_id": "systems", "article_id": "articles"}
+
+def citing_columns() -> dict[str, str]:
+    """Table -> the column of a source (table citations) that holds the id of the record it is written in."""
+    return CHILDREN["citations"].parents
 
 
 # ------------------------------------------------------------- publishers
@@ -122,8 +125,9 @@ def evidence_rows(rows, sources, registry: Registry) -> None:
     one lookup, not 193 walks over the record's sources.
     """
     by_record: dict[tuple[str, str], list[dict]] = {}
+    parents = citing_columns()
     for cit in rows["citations"]:
-        for column, table in PARENT_COLUMNS.items():
+        for table, column in parents.items():
             if cit.get(column):
                 by_record.setdefault((table, cit[column]), []).append(cit)
                 break
@@ -155,7 +159,7 @@ def evidence_rows(rows, sources, registry: Registry) -> None:
             for fact in cit.get("_supports", ()):
                 add(table, record_id, fact, cit, None)
     # A source whose address is the record's url shows that url.
-    for table in PARENT_COLUMNS.values():
+    for table in parents:
         for row, src in zip(rows[table], sources[table]):
             url = row.get("url")
             if not url:

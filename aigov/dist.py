@@ -33,12 +33,11 @@ import json
 import os
 import re
 import sqlite3
-import tempfile
 import warnings
 
-from . import published, release
-from .fileio import usable_folder
-from .schema import Table
+from . import citation, published, release
+from .fileio import usable_folder, write_atomic
+from .schema import Table, foreign_keys
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
 # Full-text search: table -> the columns searched (those the table has).
@@ -76,7 +75,7 @@ def write(package_dir: str, out_dir: str, members: dict[str, bytes] | None = Non
     written += write_parquet(pkg, out_dir)
     written.append(write_xlsx(pkg, os.path.join(out_dir, f"{pkg.stem}.xlsx"), meta))
     if root:
-        written.append(_write_bytes(os.path.join(out_dir, "feed.xml"), release.feed(pkg, root).encode("utf-8")))
+        written.append(write_atomic(os.path.join(out_dir, "feed.xml"), release.feed(pkg, root).encode("utf-8")))
     return written
 
 
@@ -111,32 +110,6 @@ def previous_package(pkg: published.Package, root: str | None, previous: str | N
     return files, f"tag v{before['version']}"
 
 
-def _replace(path: str, write_to) -> str:
-    """Call ``write_to(tmp)`` and move the result onto ``path`` (never half a file)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    os.close(fd)
-    try:
-        write_to(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file (mkstemp makes it private)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return path
-
-
-def _write_bytes(path: str, body: bytes) -> str:
-    def write_to(tmp):
-        with open(tmp, "wb") as fh:
-            fh.write(body)
-
-    return _replace(path, write_to)
-
-
 # --- SQLite -----------------------------------------------------------------
 
 def _q(name: str) -> str:
@@ -145,19 +118,6 @@ def _q(name: str) -> str:
 
 def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def _columns(spec) -> list[str]:
-    return [spec] if isinstance(spec, str) else list(spec)
-
-
-def foreign_keys(table: Table) -> list[tuple[list[str], str, list[str]]]:
-    """(columns, referenced table, referenced columns) for each declared foreign key."""
-    out = []
-    for fk in table.foreign_keys:
-        ref = fk["reference"]
-        out.append((_columns(fk["fields"]), ref.get("resource") or table.name, _columns(ref["fields"])))
-    return out
 
 
 def create_table_sql(table: Table) -> str:
@@ -282,7 +242,7 @@ def write_sqlite(pkg: published.Package, path: str) -> str:
         finally:
             con.close()
 
-    return _replace(path, build)
+    return write_atomic(path, build)
 
 
 # The FTS5 query that finds the text of the parameter :q as a phrase in a <table>_fts index, in SQL
@@ -368,7 +328,7 @@ def datasette_metadata(pkg: published.Package) -> dict:
 
 
 def write_datasette_metadata(pkg: published.Package, path: str) -> str:
-    return _write_bytes(path, (json.dumps(datasette_metadata(pkg), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    return write_atomic(path, (json.dumps(datasette_metadata(pkg), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
 
 
 # --- Parquet ----------------------------------------------------------------
@@ -412,7 +372,7 @@ def write_parquet(pkg: published.Package, out_dir: str) -> list[str]:
         frame = load(table.name, pkg.folder)
         data = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)  # adds "pandas" to the schema's metadata
         path = os.path.join(out_dir, f"{pkg.stem}-{table.name}.parquet")
-        written.append(_replace(path, lambda tmp, data=data: pq.write_table(data, tmp, compression="zstd")))
+        written.append(write_atomic(path, lambda tmp, data=data: pq.write_table(data, tmp, compression="zstd")))
     return written
 
 
@@ -431,7 +391,7 @@ def write_xlsx(pkg: published.Package, path: str, meta: dict | None = None) -> s
         book = xlsxwriter.Workbook(tmp, {"in_memory": True, "strings_to_numbers": False,
                                          "strings_to_formulas": False, "strings_to_urls": False})
         book.set_properties({"title": desc.get("title", pkg.name), "subject": f"version {pkg.version}",
-                             "author": "Global AI Governance Tracker contributors", "created": created,
+                             "author": citation.DEFAULT_AUTHOR, "created": created,
                              "comments": licence.get("path", "")})
         bold = book.add_format({"bold": True})
         head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
@@ -496,4 +456,4 @@ def write_xlsx(pkg: published.Package, path: str, meta: dict | None = None) -> s
             sheet.autofilter(0, 0, max(len(rows), 1), len(table.fields) - 1)
         book.close()
 
-    return _replace(path, build)
+    return write_atomic(path, build)

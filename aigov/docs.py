@@ -1,7 +1,8 @@
 """Files generated from the schemas and the data, so that they cannot drift:
-the data dictionary, editor JSON Schemas, the coverage report, CITATION.cff and the
-two charts of the README (the timeline, and AI in UN resolutions by session, which is
-the site's chart drawn by the site's template: ``site.charts.un_sessions_svg``).
+the data dictionary (with the rules and the catalogue of problem codes), editor JSON
+Schemas, the coverage report, the README's sections, its two charts (the timeline, and AI in
+UN resolutions by session, which is the site's chart drawn by the site's template:
+``site.charts.un_sessions_svg``), and (from ``aigov/citation.py``) CITATION.cff and .zenodo.json.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import json
 from collections import Counter
 from itertools import repeat
 
-from .schema import CHILD_TABLES, FILE_TABLES, TABLES, Table, children_of, yaml_fields
+from . import citation
+from .schema import CHILDREN, FILE_TABLES, TABLES, Table, children_of, foreign_keys, yaml_fields
 from .site.charts import un_sessions_svg
 
 _TYPE_PATTERNS = {
@@ -27,8 +29,8 @@ def render(meta: dict, tables: dict[str, Table], rows: dict, readme_text: str | 
         "docs/timeline.svg": timeline_svg(rows).encode("utf-8"),
         "docs/un-ai-sessions.svg": un_sessions_svg(rows).encode("utf-8"),
         "docs/coverage.md": coverage(tables, rows).encode("utf-8"),
-        "CITATION.cff": citation(meta).encode("utf-8"),
-        ".zenodo.json": zenodo(meta).encode("utf-8"),
+        "CITATION.cff": citation.cff(meta).encode("utf-8"),
+        ".zenodo.json": citation.zenodo(meta).encode("utf-8"),
     }
     for name in FILE_TABLES:
         text = json.dumps(editor_schema(tables, name), ensure_ascii=False, indent=2) + "\n"
@@ -54,7 +56,7 @@ def data_dictionary(tables: dict[str, Table]) -> str:
         table = tables[name]
         spec = table.spec
         lines += [f"## {name}", "", _cell(spec.get("description", "")), ""]
-        child = next((c for c in CHILD_TABLES if c.name == name), None)
+        child = CHILDREN.get(name)
         if child:
             parents = ", ".join(f"`sources/{p}/<id>.yaml`" for p in child.parents)
             lines.append(f"- Source: the `{child.key}:` list in {parents}")
@@ -62,9 +64,8 @@ def data_dictionary(tables: dict[str, Table]) -> str:
             lines.append(f"- Source: one file per row, `sources/{name}/<id>.yaml`; template `templates/{name}.yaml`")
         lines.append(f"- File: `datapackage/data/{name}.csv`")
         lines.append(f"- Primary key: {', '.join(f'`{c}`' for c in table.primary_key)}")
-        for fk in table.foreign_keys:
-            ref = fk["reference"]
-            lines.append(f"- Foreign key: `{fk['fields'][0]}` → `{ref['resource']}.{ref['fields'][0]}`")
+        for fk in foreign_keys(table):
+            lines.append(f"- Foreign key: `{fk.columns[0]}` → `{fk.target}.{fk.target_columns[0]}`")
         lines += ["", "| field | type | required | allowed values | description |", "|---|---|---|---|---|"]
         for f in table.fields:
             allowed = []
@@ -90,19 +91,38 @@ def data_dictionary(tables: dict[str, Table]) -> str:
             lines += [f"Values of `{f.name}`:", ""]
             lines += [f"- `{v}`: {_cell(defined.get(v, '(no definition yet)'))}" for v in f.enum]
             lines.append("")
-    lines += rules_section()
+    lines += rules_section() + codes_section()
     return "\n".join(lines)
 
 
 def rules_section() -> list[str]:
-    """The cross-field rules, named as in aigov/rules.py, so readers see every check beside the fields."""
-    from .rules import RULES
+    """The cross-field rules, named as in aigov/checks/rules.py, so readers see every check beside the fields."""
+    from .checks.rules import RULES
 
     lines = ["## Rules across fields and tables", "",
              "Besides each field's type and allowed values, the build checks these rules (one function each in",
-             "`aigov/rules.py`; add a rule there and list it in `RULES`).", ""]
+             "`aigov/checks/rules.py`; add a rule there and list it in `RULES`).", ""]
     lines += [f"- `{rule.__name__}`: {rule.__doc__.strip()}" for rule in RULES]
     return lines + [""]
+
+
+def codes_section() -> list[str]:
+    """The catalogue of problem codes (aigov/checks/catalogue.py), by the kind of check that reports them."""
+    from .checks.catalogue import entries
+
+    lines = ["## Problem codes", "",
+             "Every problem the build reports ends with its code in brackets, e.g. `[not-a-date]`: the kind of problem,",
+             "which stays the same when the message is reworded. The codes, by the check that reports them",
+             "(`aigov/checks/catalogue.py`):", ""]
+    for kind, (where, listed) in entries().items():
+        lines += [f"### {kind}", "", f"Reported by {where}."]
+        if kind == "rules":
+            lines += ["", ", ".join(f"`{code}`" for code in listed) + ": what each rule checks is listed above.", ""]
+            continue
+        lines += ["", "| code | meaning |", "|---|---|"]
+        lines += [f"| `{code}` | {_cell(meaning)} |" for code, meaning in listed.items()]
+        lines.append("")
+    return lines
 
 
 def _property(f) -> dict:
@@ -315,48 +335,6 @@ def list_coverage(rows: dict, counts: Counter | None = None) -> list[str]:
     return lines
 
 
-def citation(meta: dict) -> str:
-    cff = meta.get("x-citation", {})
-    lines = [
-        "# Generated by `python build.py` from schemas/package.json; do not edit by hand.",
-        "cff-version: 1.2.0",
-        "message: If you use this dataset, please cite the version you used.",
-        "type: dataset",
-        f"title: \"{meta['title']}\"",
-        f"version: \"{meta['version']}\"",
-    ]
-    if cff.get("date-released"):
-        lines.append(f"date-released: \"{cff['date-released']}\"")
-    lines.append("license: CC-BY-4.0")
-    lines.append("authors:")
-    for author in cff.get("authors", [{"name": "Global AI Governance Tracker contributors"}]):
-        lines.append(f"  - name: \"{author['name']}\"")
-    if meta.get("keywords"):
-        lines.append("keywords:")
-        lines += [f"  - \"{k}\"" for k in meta["keywords"]]
-    lines.append(f"abstract: \"{meta['description']}\"")
-    return "\n".join(lines) + "\n"
-
-
-def zenodo(meta: dict) -> str:
-    """.zenodo.json: the deposit metadata Zenodo's GitHub integration reads when a release is published."""
-    cff = meta.get("x-citation", {})
-    licence = (meta.get("licenses") or [{}])[0].get("name", "CC-BY-4.0")
-    record = {
-        "upload_type": "dataset",
-        "title": meta["title"],
-        "version": meta["version"],
-        "description": meta["description"],
-        "creators": [{"name": a["name"]} for a in cff.get("authors", [{"name": "Global AI Governance Tracker contributors"}])],
-        "license": licence.lower(),
-        "access_right": "open",
-        "keywords": meta.get("keywords", []),
-    }
-    if cff.get("date-released"):
-        record["publication_date"] = cff["date-released"]
-    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-
-
 def _replace_section(text: str, marker: str, body: str) -> str:
     start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
     if start not in text or end not in text:
@@ -373,10 +351,7 @@ def readme(text: str, tables: dict[str, Table], rows: dict, meta: dict) -> str:
         what = tables[name].spec.get("description", "").split(". ")[0].removeprefix("One row per ").rstrip(".")
         downloads.append(f"| {name} | [`data/{name}.csv`](datapackage/data/{name}.csv) | {_cell(what)} | {len(rows[name])} |")
     text = _replace_section(text, "downloads", "\n".join(downloads))
-    released = meta.get("x-citation", {}).get("date-released", "")
-    text = _replace_section(text, "cite", f"> Global AI Governance Tracker contributors ({released[:4]}). *{meta['title']}*, "
-                            f"data package `{meta['name']}`, version {meta['version']}. CC BY 4.0.")
-    return text
+    return _replace_section(text, "cite", "> " + citation.line_of(meta, markdown=True))
 
 
 # Lanes of the timeline, top to bottom, and their colours (colour-blind safe, Okabe-Ito).

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from itertools import repeat
 
+from .fileio import write_atomic
 from .schema import TABLES, Table, public_schema
 
 PACKAGE_META = "package.json"  # in schemas/: name, version, licences... of the package
@@ -181,9 +182,7 @@ def write_tree(target: str, files: dict[str, bytes]) -> None:
         for rel, body in files.items():
             path = os.path.join(staging, rel)
             _makedirs(os.path.dirname(path))
-            with open(path, "wb") as fh:
-                fh.write(body)
-            os.chmod(path, FILE_MODE)
+            write_atomic(path, body, FILE_MODE)
         old = None
         if os.path.exists(target):
             old = tempfile.mkdtemp(prefix=".previous-", dir=parent)
@@ -205,16 +204,7 @@ def write_files(root: str, files: dict[str, bytes]) -> None:
     for rel, body in files.items():
         path = os.path.join(root, rel)
         _makedirs(os.path.dirname(path))
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(body)
-            os.chmod(tmp, FILE_MODE)  # mkstemp makes it 0600
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        write_atomic(path, body, FILE_MODE)
 
 
 def differences(root: str, files: dict[str, bytes], tree: str | None = None) -> list[str]:

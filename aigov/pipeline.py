@@ -15,7 +15,8 @@ import hashlib
 import json
 import os
 
-from . import derive, docs, guards, package, records, release, rules, snapshots, vocabularies, yamlio
+from . import derive, docs, package, records, release, snapshots, yamlio
+from .checks import cells, files, guards, keys, rules, vocabularies
 from .fileio import write_atomic
 from .schema import SCHEMA_DIR
 
@@ -80,7 +81,7 @@ def load(src_dir: str, cache_path: str | None = None):
     loader = yamlio.__file__ + str(os.path.getmtime(yamlio.__file__))
     cache = _read_cache(cache_path, loader) if cache_path and os.path.isfile(cache_path) else {}
     fresh = {}
-    parsed, problems = [], records.stray_files(src_dir)
+    parsed, problems = [], files.check(src_dir)  # the YAML reader's checks run as each file is read
     for table, path in records.source_files(src_dir):
         shown = records._shown(path)
         try:  # the size, link and file-type checks come before anything is read
@@ -108,15 +109,15 @@ def load(src_dir: str, cache_path: str | None = None):
 
 
 def validate(parsed, tables, schema_dir: str = SCHEMA_DIR):
-    """Tabulate and check everything: every check of the build runs here, once.
-    Returns (rows per table, problems)."""
-    rows, sources, problems = records.tabulate(parsed, tables)
+    """Tabulate and check everything: every check of aigov/checks/ that needs the rows runs
+    here, once (the file and YAML checks ran in ``load``). Returns (rows per table, problems)."""
+    rows, sources, problems = records.tabulate(parsed, tables)  # fields and lists that do not fit the table
     registry = derive.derive(rows, sources, tables)
-    problems += records.check_cells(rows, sources, tables)
-    problems += records.check_keys(rows, sources, tables)
+    problems += cells.check(rows, sources, tables)  # each cell against its field
+    problems += keys.check(rows, sources, tables)  # unique keys, references that resolve
     problems += guards.check(rows, sources, tables)  # template placeholders, a symbol used twice
     problems += rules.check(rules.Context(rows, sources, tables, registry, snapshots.known_files(SNAPSHOT_MANIFESTS)))
-    problems += vocabularies.problems(tables, schema_dir)  # every allowed value has a definition
+    problems += vocabularies.check(tables, schema_dir)  # every allowed value has a definition
     return rows, problems
 
 

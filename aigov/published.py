@@ -14,7 +14,7 @@ import datetime as dt
 import io
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .schema import Table, _field
 
@@ -28,14 +28,11 @@ class Package:
     tables: dict[str, Table]  # in resource order
     rows: dict[str, list[dict]]  # table -> rows as text, an empty cell as None
     files: dict[str, bytes]  # every file of the folder, relative path -> bytes
+    name: str = field(init=False)  # the package's name and version, from its descriptor
+    version: str = field(init=False)
 
-    @property
-    def name(self) -> str:
-        return self.descriptor["name"]
-
-    @property
-    def version(self) -> str:
-        return self.descriptor["version"]
+    def __post_init__(self):
+        self.name, self.version = self.descriptor["name"], self.descriptor["version"]
 
     @property
     def stem(self) -> str:

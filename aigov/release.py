@@ -25,6 +25,7 @@ import re
 import subprocess
 import zipfile
 
+from .fileio import write_atomic
 from .schema import DERIVED_TABLES, TABLES
 
 RELEASES_DIR = "releases"
@@ -231,12 +232,16 @@ def package_zip(folder: str, version: str, pkg: dict[str, bytes], members: dict[
 def write_zip(path: str, version: str, members: dict[str, bytes]) -> None:
     """A reproducible zip: sorted entries, fixed timestamps."""
     top = f"global-ai-governance-{version}"
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for rel in sorted(members):
-            info = zipfile.ZipInfo(f"{top}/{rel}", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, members[rel])
+
+    def write_to(tmp):
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
+            for rel in sorted(members):
+                info = zipfile.ZipInfo(f"{top}/{rel}", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                z.writestr(info, members[rel])
+
+    write_atomic(path, write_to)
 
 
 def changelog_entry(text: str, version: str, date: str, lines: list[str]) -> str:
@@ -290,17 +295,14 @@ def release(root: str, pkg: dict[str, bytes], members: dict[str, bytes], previou
     dist = os.path.join(root, "dist")
     os.makedirs(dist, exist_ok=True)
     notes = "\n".join([f"global-ai-governance {version}", "", *summary(rows)]) + "\n"
-    with open(os.path.join(dist, "RELEASE_NOTES.md"), "w", encoding="utf-8") as fh:
-        fh.write(notes)
+    write_atomic(os.path.join(dist, "RELEASE_NOTES.md"), notes.encode("utf-8"))
     os.makedirs(os.path.join(root, RELEASES_DIR), exist_ok=True)
-    with open(os.path.join(root, RELEASES_DIR, f"{version}.json"), "w", encoding="utf-8") as fh:
-        json.dump(current, fh, ensure_ascii=False, indent=1)
-        fh.write("\n")
+    write_atomic(os.path.join(root, RELEASES_DIR, f"{version}.json"),
+                 (json.dumps(current, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     changelog = os.path.join(root, "CHANGELOG.md")
     text = open(changelog, encoding="utf-8").read() if os.path.exists(changelog) else "# Changelog\n"
     text = changelog_entry(text, version, date, summary(rows))
-    with open(changelog, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    write_atomic(changelog, text.encode("utf-8"))
     members = {**members, "CHANGELOG.md": text.encode("utf-8"),  # with this release's entry
                "changes.csv": changes_csv(rows)}
     package_zip(dist, version, pkg, members)
@@ -364,12 +366,12 @@ def feed(pkg, root: str | None) -> str:
 
 
 def citation_text(pkg, meta: dict | None = None) -> str:
-    """The citation line as the README gives it, from a published package (``published.Package``)
-    and schemas/package.json's x-citation."""
+    """The citation line as the README gives it (aigov/citation.py: line), from a published package
+    (``published.Package``) and schemas/package.json's x-citation."""
+    from . import citation
+
     cff = (meta or {}).get("x-citation", {}) if (meta or {}).get("version") == pkg.version else {}
     authors = [a["name"] for a in cff.get("authors", [])] or \
-        [c.get("title", "") for c in pkg.descriptor.get("contributors", [])] or ["Global AI Governance Tracker contributors"]
-    year = cff.get("date-released", "")[:4]
+        [c.get("title", "") for c in pkg.descriptor.get("contributors", [])] or [citation.DEFAULT_AUTHOR]
     licence = (pkg.descriptor.get("licenses") or [{}])[0].get("name", "").replace("-", " ")
-    return (f"{', '.join(authors)}{f' ({year})' if year else ''}. {pkg.descriptor.get('title', pkg.name)}, "
-            f"data package {pkg.name}, version {pkg.version}. {licence}.")
+    return citation.line(authors, cff.get("date-released", "")[:4], pkg.descriptor.get("title", pkg.name), pkg.name, pkg.version, licence)

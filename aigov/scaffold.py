@@ -7,7 +7,8 @@ import os
 import re
 import sys
 
-from .records import ID_RE
+from .checks.cells import ID_RE, country_for
+from .fileio import write_atomic
 
 # Beyond the schema's required fields, what `new` leaves uncommented: the lists a record is
 # for, and in them the fields that make an entry checkable.
@@ -107,11 +108,7 @@ def _safe_target(src_dir: str, table: str, name: str) -> tuple[str | None, str |
 def _create(target: str, text: str) -> None:
     """Write a new file (0644), failing rather than following a link or replacing a file."""
     os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(target, flags, 0o644)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(text.encode("utf-8"))
-    os.chmod(target, 0o644)
+    write_atomic(target, text.encode("utf-8"), 0o644, replace=False)
 
 
 def new_record(root: str, src_dir: str, table: str | None = None, record_id: str | None = None, *rest, tables=None) -> int:
@@ -124,8 +121,6 @@ def new_record(root: str, src_dir: str, table: str | None = None, record_id: str
         print(f"'{record_id}' is not a valid id: use lowercase letters, digits and single hyphens, e.g. seoul-declaration", file=sys.stderr)
         return 2
     if table == "actors" and len(record_id) == 3:
-        from .records import country_for
-
         country = country_for(record_id)
         if country is not None and country.alpha_3.lower() == record_id:
             print(f"'{record_id}' is the code of {country.name}: create a state with `python build.py new-state {country.alpha_3}`", file=sys.stderr)
@@ -183,8 +178,6 @@ def new_state(src_dir: str, *codes: str) -> int:
     if not codes:
         print("usage: python build.py new-state CODE [CODE ...]   (ISO 3166-1 alpha-3, e.g. FRA)", file=sys.stderr)
         return 2
-    from .records import country_for
-
     status = 0
     for code in codes:
         text = state_yaml(code)

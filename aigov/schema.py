@@ -1,18 +1,21 @@
 """The Table Schemas in ``schemas/`` and what follows from them.
 
 The schemas are the single source of truth: field order, types, constraints,
-keys and descriptions all come from them. This module adds only what a Table
-Schema cannot say: how tables are laid out in the YAML sources (which tables
-are files, which are lists inside a file) and the names of two extra checks
-(``x-check``) that need a maintained code list.
+keys, which column points at which table (``foreignKeys``) and descriptions all
+come from them. This module adds only what a Table Schema cannot say: how tables
+are laid out in the YAML sources (which tables are files, which are lists inside
+a file, and which columns of a list hold the id of the record it is written in)
+and the names of two extra checks (``x-check``) that need a maintained code list.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "schemas")
 
@@ -27,34 +30,37 @@ class ChildTable:
 
     name: str
     key: str  # the list's key in the parent file
-    parents: dict[str, str]  # parent table -> column holding the parent's id
+    # the columns that hold the id of the record the list is written in (each a foreign key of the
+    # table's schema; the tables they point at are the parent tables); None: every foreign key
+    parent_columns: tuple[str, ...] | None
     seq: bool = False  # rows numbered by list position, from 1
     group: tuple[str, str] | None = None  # (YAML list key, column) expanded one row per element
     derived_id: str | None = None  # column filled with "<table>/<id>/<seq>"
     scalar: str | None = None  # the YAML list holds plain values, each one row with this column
     extras: tuple = ()  # YAML-only list keys of an item, kept on the row as "_<key>" (not columns)
 
+    @functools.cached_property
+    def parents(self) -> dict[str, str]:
+        """Parent table -> the column holding the parent's id, the tables read from the foreign keys
+        of the table's schema in ``schemas/`` (the layout of the sources is the repository's)."""
+        targets = references(self.name)
+        return {targets[column]: column for column in (targets if self.parent_columns is None else self.parent_columns)}
+
 
 CHILD_TABLES = [
-    ChildTable("publishers", "official_hosts", {"actors": "actor_id"}, scalar="address"),
-    ChildTable("titles", "titles", {"instruments": "instrument_id"}),
-    ChildTable("subjects", "unbis_subjects", {"instruments": "instrument_id"}, scalar="subject"),
-    ChildTable("passages", "passages", {"instruments": "instrument_id"}, seq=True),
-    ChildTable("participation", "participation", {"instruments": "instrument_id"}, group=("actor_ids", "actor_id")),
-    ChildTable("participation_lists", "lists", {"instruments": "instrument_id"}),
-    ChildTable("relations", "relations", {"instruments": "instrument_id"}),
-    ChildTable("figures", "figures", {"instruments": "instrument_id"}, seq=True),
-    ChildTable("mentions", "mentions", {"articles": "article_id"}, seq=True),
-    ChildTable(
-        "citations",
-        "sources",
-        {"instruments": "instrument_id", "actors": "actor_id", "events": "event_id",
-         "systems": "system_id", "articles": "article_id"},
-        seq=True,
-        derived_id="citation_id",
-        extras=("supports",),
-    ),
+    ChildTable("publishers", "official_hosts", ("actor_id",), scalar="address"),
+    ChildTable("titles", "titles", ("instrument_id",)),
+    ChildTable("subjects", "unbis_subjects", ("instrument_id",), scalar="subject"),
+    ChildTable("passages", "passages", ("instrument_id",), seq=True),
+    ChildTable("participation", "participation", ("instrument_id",), group=("actor_ids", "actor_id")),
+    ChildTable("participation_lists", "lists", ("instrument_id",)),
+    ChildTable("relations", "relations", ("instrument_id",)),
+    ChildTable("figures", "figures", ("instrument_id",), seq=True),
+    ChildTable("mentions", "mentions", ("article_id",), seq=True),
+    # a source can be written in a record of any table it can point at (schemas/citations.json)
+    ChildTable("citations", "sources", None, seq=True, derived_id="citation_id", extras=("supports",)),
 ]
+CHILDREN = {c.name: c for c in CHILD_TABLES}
 
 # Tables the build derives from the others (no YAML of their own).
 DERIVED_TABLES = ["evidence", "topics", "topic_tags"]
@@ -102,8 +108,37 @@ class Table:
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
+    @functools.cached_property
+    def references(self) -> dict[str, str]:
+        """Column -> the table it points at, for each single-column foreign key."""
+        return {fk.columns[0]: fk.target for fk in foreign_keys(self) if len(fk.columns) == 1}
+
     def __post_init__(self):
         self.by_name = {f.name: f for f in self.fields}
+
+
+class ForeignKey(NamedTuple):
+    columns: list[str]
+    target: str  # the table pointed at
+    target_columns: list[str]
+
+
+def _columns(spec) -> list[str]:
+    return [spec] if isinstance(spec, str) else list(spec)
+
+
+def foreign_keys(table: Table) -> list[ForeignKey]:
+    """The foreign keys a table's schema declares; one without a resource points at its own table."""
+    return [ForeignKey(_columns(fk["fields"]), fk["reference"].get("resource") or table.name, _columns(fk["reference"]["fields"]))
+            for fk in table.foreign_keys]
+
+
+@functools.cache
+def references(name: str) -> dict[str, str]:
+    """``Table.references`` of table ``name`` as ``schemas/`` declares it, read once."""
+    with open(os.path.join(SCHEMA_DIR, f"{name}.json"), encoding="utf-8") as fh:
+        spec = json.load(fh)
+    return Table(name, spec, [], spec.get("primaryKey", []), spec.get("foreignKeys", [])).references
 
 
 def _field(spec: dict) -> Field:

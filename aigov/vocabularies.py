@@ -5,15 +5,14 @@ the name of another ``"table.field"`` whose definitions apply, e.g. the role of 
 participation list is a participation role). ``apply`` puts them on each field as
 ``x-enum-descriptions``, the key a schema may also carry itself next to its enum (a
 schema's own definitions win); ``x-`` keys never reach the published descriptor.
-The data dictionary prints them, and the build fails while any allowed value lacks one.
+The data dictionary prints them, and the build fails while any allowed value lacks one
+(``aigov/checks/vocabularies.py``).
 """
 
 from __future__ import annotations
 
 import json
 import os
-
-from .yamlio import Problem
 
 FILE = "vocabularies.json"
 KEY = "x-enum-descriptions"
@@ -57,33 +56,3 @@ def apply(tables: dict, schema_dir: str) -> None:
 
 def definitions_of(field) -> dict[str, str]:
     return field.spec.get(KEY) or {}
-
-
-def problems(tables: dict, schema_dir: str) -> list[Problem]:
-    """Every allowed value without a definition (and an unreadable vocabularies file)."""
-    path = os.path.join(schema_dir, FILE)
-    shown = os.path.relpath(path) if os.path.isabs(path) else path
-    _, error = read(schema_dir)
-    if error:
-        return [Problem(shown, 1, 1, "", error)]
-    text = ""
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    found = []
-    for table_name, table in tables.items():
-        for field in table.fields:
-            if not field.enum:
-                continue
-            defined = definitions_of(field)
-            missing = [v for v in field.enum if not str(defined.get(v, "")).strip()]
-            if not missing:
-                continue
-            name = f"{table_name}.{field.name}"
-            at = text.find(f'"{name}"')
-            line = text.count("\n", 0, at) + 1 if at >= 0 else 1
-            found.append(Problem(shown, line, 1, name,
-                                 f"no definition for the allowed value{'s' * (len(missing) > 1)} {', '.join(repr(v) for v in missing)}: "
-                                 f"add a one-sentence definition of each under \"{name}\" in schemas/{FILE}, so that the data "
-                                 "dictionary says what every value means"))
-    return found

@@ -7,7 +7,9 @@ the text the contributor wrote (the Table Schema types it later), and anything
 ambiguous is an error that carries ``line:column``.
 
 We walk PyYAML's event stream (libyaml's C parser where available) instead of
-building nodes, so aliases are refused before anything could expand them.
+building nodes, so aliases are refused before anything could expand them. What the
+reader refuses is said, with its code, in ``aigov/checks/yaml.py``: the words of each
+refusal (``REFUSALS``) and the plain-words explanation of a syntax error (``explain``).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
 
 import yaml
+
+from .checks.yaml import explain, reader_problem, refusal
+from .problems import Problem
 
 try:  # libyaml's parser is ~8x faster; fall back to pure Python where it is missing
     _Loader = yaml.CBaseLoader
@@ -36,21 +40,6 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_KEY_LENGTH = 100
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a source file; ``line`` and ``column`` are 1-based."""
-
-    path: str
-    line: int
-    column: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-
-
 class YamlError(Exception):
     def __init__(self, problem: Problem):
         super().__init__(str(problem))
@@ -58,7 +47,12 @@ class YamlError(Exception):
 
 
 def _pos(mark) -> tuple[int, int]:
-    return (mark.line + 1, mark.column + 1)
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _refuse(path: str, mark, code: str, field: str = "", **values):
+    """Raise the reader's refusal ``code`` (its words: aigov/checks/yaml.py) at ``mark``."""
+    raise YamlError(Problem(path, *_pos(mark), field, refusal(code, **values), code=code))
 
 
 def load(text: str, path: str) -> tuple[dict, dict]:
@@ -70,342 +64,104 @@ def load(text: str, path: str) -> tuple[dict, dict]:
     Raises YamlError on the first structural problem (a file that does not
     parse cannot be checked further).
     """
-
-    def fail(mark, message, field=""):
-        line, col = _pos(mark) if mark is not None else (1, 1)
-        raise YamlError(Problem(path, line, col, field, message))
-
-    def dotted(trail):
-        return ".".join(str(p) for p in trail)
-
     marks: dict[tuple, tuple[int, int]] = {}
     try:
-        events = iter(yaml.parse(text, Loader=_Loader))
-        documents = 0
-        root = None
-        # stack of (container, trail, pending_key) frames
-        stack: list[list] = []
-        for event in events:
-            kind = type(event)
-            if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
-                continue
-            if kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    fail(event.start_mark, "a record file holds exactly one YAML document; remove the second '---'")
-                continue
-            if kind is yaml.AliasEvent or getattr(event, "anchor", None):
-                sign, name = ("*", event.anchor) if kind is yaml.AliasEvent else ("&", event.anchor)
-                fail(event.start_mark, f"anchors and aliases ('&name', '*name') are not allowed, and YAML reads '{sign}{name}' as one: "
-                     f"if this is text, put the whole value in quotes ('{sign}{name} …'); otherwise write the value out in full")
-            if getattr(event, "tag", None) is not None:
-                fail(event.start_mark, f"YAML tags such as '{event.tag}' are not allowed: a value that starts with '!' is read as a tag; "
-                     "if this is text, put the whole value in quotes")
-
-            frame = stack[-1] if stack else None
-            # Where is this value going?
-            if frame is not None and isinstance(frame[0], dict) and frame[2] is None and kind is not yaml.MappingEndEvent:
-                # expecting a key
-                if kind is not yaml.ScalarEvent:
-                    fail(event.start_mark, "a field name must be plain text")
-                key = event.value
-                if len(key) > MAX_KEY_LENGTH:
-                    fail(event.start_mark, f"a field name of {len(key)} characters: field names are short words such as 'title_en'; "
-                         "check this line for a missing line break, or put a value that contains ': ' in quotes")
-                if key in frame[0] or key in frame[3]:
-                    first = marks[tuple(frame[1]) + (key,)]
-                    where = "this record" if len(stack) == 1 else "this entry"
-                    fail(event.start_mark, f"field '{key}' appears twice in {where} (first on line {first[0]}); "
-                         "YAML would keep only one of them: delete the other", dotted(frame[1] + [key]))
-                frame[2] = key
-                marks[tuple(frame[1]) + (key,)] = _pos(event.start_mark)
-                continue
-
-            if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
-                done = stack.pop()
-                value = done[0]
-                _attach(stack, value)
-                if not stack:
-                    root = value
-                continue
-
-            if frame is None:
-                trail: list = []
-            elif isinstance(frame[0], dict):
-                trail = frame[1] + [frame[2]]
-            else:
-                trail = frame[1] + [len(frame[0])]
-                marks[tuple(trail)] = _pos(event.start_mark)
-
-            if kind is yaml.ScalarEvent:
-                plain = event.implicit[0]
-                if plain and event.value in _NULLS:
-                    fail(event.start_mark, "empty value; leave the field out instead of writing it empty", dotted(trail))
-                if not plain and event.value == "":
-                    fail(event.start_mark, "empty text; leave the field out instead of writing ''", dotted(trail))
-                if frame is None:
-                    fail(event.start_mark, "a record file must be a mapping of field names to values, not a single value")
-                _attach(stack, event.value)
-            elif kind is yaml.MappingStartEvent:
-                if frame is None:
-                    marks[()] = _pos(event.start_mark)  # a record's own position: its first field
-                elif event.flow_style:  # '{...}': records never need it; it is usually text starting with '{'
-                    fail(event.start_mark, "a value that starts with '{' is read as a set of fields: if this is text, put the whole "
-                         "value in quotes; the fields of an entry go on their own lines", dotted(trail))
-                _check_depth(stack, event, fail)
-                stack.append([{}, trail, None, set()])
-            elif kind is yaml.SequenceStartEvent:
-                if frame is None:
-                    fail(event.start_mark, "a record file must be a mapping of field names to values, not a list")
-                _check_depth(stack, event, fail)
-                stack.append([[], trail, None, set()])
+        root = _walk(yaml.parse(text, Loader=_Loader), path, marks)
     except yaml.MarkedYAMLError as exc:
-        mark, field, message = explain(exc, text)
-        fail(mark, message, field)
+        said = explain(exc, text)
+        raise YamlError(Problem(path, *_pos(said.mark), said.field, said.message, code=said.code)) from None
     except yaml.YAMLError as exc:  # a reader error: a character YAML does not allow
-        mark, message = _reader_problem(exc, text)
-        fail(mark, message)
+        said = reader_problem(exc, text)
+        raise YamlError(Problem(path, *_pos(said.mark), said.field, said.message, code=said.code)) from None
     if root is None:
-        fail(None, "the file is empty; a record file is a mapping of field names to values")
+        _refuse(path, None, code="empty-file")
     if not isinstance(root, dict):
-        fail(None, "a record file must be a mapping of field names to values")
+        _refuse(path, None, code="not-a-mapping")
     return root, marks
 
 
-# ------------------------------------------------------- syntax errors, explained
-#
-# libyaml (and PyYAML's pure-Python parser, whose wording differs) report what the
-# parser expected, in parser terms. Contributors need what is wrong with their line
-# and what to type instead, so each class of error is recognised here from the
-# parser's message and the text around the mark, and explained in plain words.
-# The parser's own words are kept at the end, in brackets, for maintainers.
-
-_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
-# "key:" at the start of a line (after indentation and an optional "- ")
-_KEY_AT_START = re.compile(r"(?P<indent>[ \t]*)(?P<dash>-[ \t]+)?(?P<key>[^\s#'\"\[\]{},:][^:#]*?)[ \t]*:(?=[ \t]|$)")
-_QUOTES = {"'": "single", '"': "double"}
+def _dotted(trail) -> str:
+    return ".".join(str(p) for p in trail)
 
 
-class _Mark:
-    """A position (0-based line and column, like PyYAML's marks)."""
+def _walk(events, path: str, marks: dict):
+    """Build the record from PyYAML's events, refusing what is ambiguous; returns the root value.
 
-    def __init__(self, line: int, column: int):
-        self.line, self.column = line, column
-
-
-def explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[object, str, str]:
-    """(mark, field, message) for a YAML syntax error: where the contributor should look,
-    the field name on that line where one is known, and what to do, in plain words."""
-    lines = _LINE_BREAKS.split(text)
-    problem = " ".join((exc.problem or "").split())
-    context = " ".join((exc.context or "").split())
-    pmark = exc.problem_mark or exc.context_mark
-    cmark = exc.context_mark or pmark
-    technical = f"{context}: {problem}" if context else problem
-
-    def line_of(mark) -> str:
-        return lines[mark.line] if mark is not None and 0 <= mark.line < len(lines) else ""
-
-    def char_at(mark) -> str:
-        line = line_of(mark)
-        return line[mark.column] if mark is not None and 0 <= mark.column < len(line) else ""
-
-    def key_of(mark) -> str:
-        found = _KEY_AT_START.match(line_of(mark))
-        return found.group("key").strip() if found else ""
-
-    def done(mark, message, field=""):
-        return mark, field, f"{message} [YAML parser: {technical}]"
-
-    if pmark is None:  # no position known: the parser's words are all there is
-        return done(None, "YAML cannot read the file: check its quotes, colons and indentation")
-
-    # --- tabs
-    tab_here = char_at(pmark) == "\t" or "'\\t'" in problem
-    if "tab character" in problem or ("cannot start any token" in problem and tab_here):
-        line = line_of(pmark)
-        mark = _Mark(pmark.line, line.index("\t")) if "\t" in line else pmark
-        return done(mark, "this line contains a tab character: use spaces, not tabs, for indentation and after ':' "
-                          "(replace the tab with spaces; editors have a 'convert indentation to spaces' command)")
-
-    # --- a character that cannot start a value: @ ` (and %, a directive, at the start of a line)
-    if "cannot start any token" in problem:
-        found = re.search(r"found character '(.)'", problem)
-        char = found.group(1) if found else char_at(pmark) or "this character"
-        key = key_of(pmark)
-        return done(pmark, f"a value cannot start with '{char}' unless it is in quotes: put the whole value in single quotes, "
-                           f"e.g. {key or 'note'}: '{char}…'", key)
-    if "directive" in context or "directive" in problem:
-        return done(cmark, "a line that starts with '%' is read as a YAML directive: delete it, or if it is part of a value, "
-                           "put that whole value in quotes")
-
-    # --- "mapping values are not allowed": a ': ' where YAML does not expect a new field
-    if problem.startswith("mapping values are not allowed"):
-        line = line_of(pmark)
-        start = _KEY_AT_START.match(line)
-        if start and start.end() <= pmark.column:  # the line has 'key:' before this colon: it is inside the value
-            key = start.group("key").strip()
-            value = line[start.end():].strip()
-            if pmark.column >= len(line.rstrip()) - 1:
-                what = "ends with ':'"
-            else:
-                what = "contains ': ' (a colon followed by a space)"
-            example = value.replace("'", "''") if len(value) <= 60 and not value.startswith(("'", '"')) else "…"
-            return done(pmark, f"the value of '{key}' {what}, which YAML reads as the start of another field: "
-                               f"put the whole value in quotes, e.g. {key}: '{example}' (an apostrophe inside the quotes is written twice: '')", key)
-        return done(_line_start(lines, pmark), _indent_message(lines, pmark, key_of(pmark)), key_of(pmark))
-
-    # --- a line without ':'
-    if "could not find expected ':'" in problem:
-        mark = cmark
-        glued = re.match(r"([ ]*(?:-[ ]+)?)([A-Za-z_][A-Za-z0-9_]*):(\S.*)$", line_of(mark))
-        if glued:  # 'kind:statement': a colon, but no space after it
-            key, value = glued.group(2), glued.group(3).strip()
-            return done(_Mark(mark.line, len(glued.group(1))), f"there is no space after the ':' of '{key}', so YAML reads the "
-                        f"whole line as one word: write a space after the colon, e.g. {key}: {value[:40]}", key)
-        return done(mark, f"line {mark.line + 1} has no ':' after its field name, so YAML cannot read it: write 'field: value' "
-                          "with a colon and a space after the field name; if this line continues the text of the line above, "
-                          "indent it further than that field's name, or put the whole text in quotes on one line")
-
-    # --- quotes
-    if "quoted scalar" in context and ("end of stream" in problem or "document" in problem):
-        quote = char_at(cmark) if char_at(cmark) in _QUOTES else "'"
-        return done(cmark, f"the quote {quote} that opens this value is never closed: add the closing {quote} at the end of "
-                           f"the value (a quoted value starts and ends with the same quote mark)", key_of(cmark))
-    if "escape character" in problem:
-        key = key_of(cmark)
-        return done(pmark, "inside double quotes a backslash (\\) starts an escape code: put the value in single quotes instead "
-                           f"(e.g. {key or 'note'}: 'C:\\folder'), or write each backslash twice", key)
-
-    # --- flow lists [a, b] and mappings {a: b}
-    for opening, closing in (("[", "]"), ("{", "}")):
-        if f"',' or '{closing}'" in problem:
-            kind = "list" if opening == "[" else "set of fields"
-            return done(cmark, f"the {kind} that starts with '{opening}' here is not closed: end it with '{closing}' on the same line, "
-                               f"with a comma between items (e.g. [chn, fra]); if this value is text that starts with '{opening}', "
-                               "put the whole value in quotes", key_of(cmark))
-    if "node content" in problem:
-        return done(pmark, "an empty item in a list: two commas in a row, or a comma right after '[' or before ']': remove the "
-                           "extra comma (items are separated by one comma, e.g. [chn, fra])", key_of(pmark))
-
-    # --- '- ' where it cannot be
-    if "sequence entries are not allowed" in problem:
-        key = key_of(pmark)
-        return done(pmark, "'- ' starts a list entry, which cannot come after 'field:' on the same line: put each entry on its "
-                           "own line below the field, indented, or write a list of ids as [chn, fra]; if the value is text "
-                           "that starts with '-', put it in quotes", key)
-
-    # --- & and * at the start of a value (anchors and aliases)
-    if context.startswith(("while scanning an anchor", "while scanning an alias")):
-        sign = char_at(cmark) if char_at(cmark) in "&*" else ("&" if "anchor" in context else "*")
-        key = key_of(cmark)
-        return done(cmark, f"a value that starts with '{sign}' is read as a YAML reference: put the whole value in quotes, "
-                           f"e.g. {key or 'note'}: '{sign}…'", key)
-    if "tag" in context or "tag handle" in problem:
-        return done(cmark, "a value that starts with '!' is read as a YAML tag: put the whole value in quotes", key_of(cmark))
-
-    # --- block text ('>-', '|')
-    if "block scalar" in context:
-        key = key_of(cmark)
-        return done(cmark, "after '>-', '>' or '|' nothing may follow on the same line: start the text on the next line, indented "
-                           "by two spaces more than the field name; if the value is text that starts with '>' or '|', put the "
-                           "whole value in quotes", key)
-
-    # --- after '...' or a second document
-    if "document start" in problem:
-        return done(pmark, "YAML stopped reading the record before this line (a line '...', '---' or '%…' above ends it): delete that "
-                           "line so that the whole file is one record")
-
-    # --- inside a list entry, a line not lined up with the entry's fields
-    if "block collection" in context:
-        dash_line = line_of(cmark)
-        after_dash = re.match(r"[ ]*-[ ]+", dash_line)
-        column = after_dash.end() + 1 if after_dash else cmark.column + 3
-        found = len(line_of(pmark)) - len(line_of(pmark).lstrip(" ")) + 1
-        return done(pmark, f"this line is not lined up with the list entry that starts on line {cmark.line + 1}: inside an entry, "
-                           f"line the keys up under the first key after '-' (column {column}; this line starts in column {found}); "
-                           "to start a new entry, begin the line with '- ' lined up with the other entries' '-'", key_of(pmark))
-
-    # --- in a mapping, something that is not 'key: value'
-    if "block mapping" in context or "expected key" in problem or "block end" in problem:
-        line = line_of(pmark)
-        before = line[: pmark.column].rstrip()
-        start = _KEY_AT_START.match(line)
-        key = start.group("key").strip() if start else ""
-        if before and before[-1] in _QUOTES and start:
-            quote = before[-1]
-            if before.count(quote) % 2 == 1:  # this quote closes one opened on an earlier line, left open there
-                for number in range(pmark.line - 1, -1, -1):
-                    opened = _KEY_AT_START.match(lines[number])
-                    if lines[number].count(quote) % 2 == 1 and opened:
-                        rest = lines[number][opened.end():]
-                        column = opened.end() + len(rest) - len(rest.lstrip())
-                        return done(_Mark(number, column), f"the quote {quote} that opens this value is never closed on its "
-                                    f"line, so YAML reads on to the next {quote} (line {pmark.line + 1}): add the closing {quote} "
-                                    "at the end of the value", opened.group("key").strip())
-            if quote == "'":
-                tip = "an apostrophe inside '…' is written twice: 'It''s here'"
-            else:
-                tip = "text that contains \" is easiest in single quotes: 'He said \"hi\"'"
-            return done(pmark, f"text follows the closing quote {quote} of this value: a quoted value must end with its closing quote, "
-                               f"so put the whole value inside the quotes; {tip}", key)
-        if before and before[-1] in "]}" and start:
-            return done(pmark, f"a value that starts with '{'[' if before[-1] == ']' else '{'}' is read as a list, and text follows "
-                               "its closing bracket: if the value is text, put the whole value in quotes", key)
-        if line.strip().startswith(":"):
-            return done(pmark, "a field name is missing before ':': write 'field: value'")
-        if line.lstrip(" ").startswith("-"):
-            return done(pmark, "this list entry is not lined up: the '-' of every entry of a list starts in the same column, "
-                               "indented under the field that holds the list (e.g. '  - url: …' under 'sources:')", key)
-        return done(_line_start(lines, pmark), _indent_message(lines, pmark, key), key)
-
-    if "undefined alias" in problem:
-        return done(pmark, "a value that starts with '*' is read as a YAML reference: put the whole value in quotes")
-    return done(pmark, "YAML cannot read the file at this point: check the quotes, colons and indentation of this line and the "
-                       "line above (every line is 'field: value', and text with ': ' or a leading quote goes in quotes)")
+    ``stack`` holds one frame per open mapping or list: [container, trail, pending key].
+    """
+    documents, root, stack = 0, None, []
+    for event in events:
+        kind = type(event)
+        if kind in _SKIPPED:
+            continue
+        if kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                _refuse(path, event.start_mark, code="yaml-two-documents")
+            continue
+        if kind is yaml.AliasEvent or getattr(event, "anchor", None) or getattr(event, "tag", None) is not None:
+            _refuse_reference(path, event)
+        frame = stack[-1] if stack else None
+        if frame is not None and frame[2] is None and isinstance(frame[0], dict) and kind is not yaml.MappingEndEvent:
+            _key(path, event, kind, frame, len(stack), marks)  # a field name: the next event is its value
+            continue
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            value = stack.pop()[0]
+            _attach(stack, value)
+            if not stack:
+                root = value
+            continue
+        if frame is None:
+            trail: list = []
+        elif isinstance(frame[0], dict):
+            trail = frame[1] + [frame[2]]
+        else:
+            trail = frame[1] + [len(frame[0])]
+            marks[tuple(trail)] = _pos(event.start_mark)
+        if kind is yaml.ScalarEvent:
+            plain = event.implicit[0]
+            if (plain and event.value in _NULLS) or (not plain and event.value == ""):
+                _refuse(path, event.start_mark, code="empty-value", field=_dotted(trail), quoted=not plain)
+            if frame is None:
+                _refuse(path, event.start_mark, code="not-a-mapping", got="a single value")
+            _attach(stack, event.value)
+            continue
+        if frame is None and kind is yaml.MappingStartEvent:
+            marks[()] = _pos(event.start_mark)  # a record's own position: its first field
+        elif frame is None:
+            _refuse(path, event.start_mark, code="not-a-mapping", got="a list")
+        elif kind is yaml.MappingStartEvent and event.flow_style:  # '{...}': usually text starting with '{'
+            _refuse(path, event.start_mark, code="yaml-flow-mapping", field=_dotted(trail))
+        if len(stack) >= MAX_DEPTH:
+            _refuse(path, event.start_mark, code="yaml-too-deep", limit=MAX_DEPTH)
+        stack.append([{} if kind is yaml.MappingStartEvent else [], trail, None])
+    return root
 
 
-def _line_start(lines: list[str], mark):
-    """The first character of the mark's line: where an indentation problem shows."""
-    line = lines[mark.line] if 0 <= mark.line < len(lines) else ""
-    return _Mark(mark.line, len(line) - len(line.lstrip(" ")))
+_SKIPPED = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
 
 
-def _indent_message(lines: list[str], mark, key: str) -> str:
-    """A line indented differently from the fields it should belong with."""
-    line = lines[mark.line] if mark.line < len(lines) else ""
-    found = len(line) - len(line.lstrip(" ")) + 1
-    expected = None
-    for previous in reversed(lines[: mark.line]):
-        start = _KEY_AT_START.match(previous)
-        if previous.strip() and not previous.lstrip().startswith("#") and start:
-            expected = start.start("key") + 1
-            break
-    where = f" (this line starts in column {found}" + (f", the field above in column {expected})" if expected else ")")
-    name = f"'{key}'" if key else "this line"
-    return (f"this line is not lined up with the fields above it{where}: if {name} is a field of its own, start it in the same "
-            "column as the other fields of its record or entry; if it continues the text of the line above, put that whole "
-            "text in quotes")
+def _refuse_reference(path: str, event) -> None:
+    """Anchors, aliases and tags: refused before anything could expand them."""
+    if type(event) is yaml.AliasEvent or event.anchor:
+        sign = "*" if type(event) is yaml.AliasEvent else "&"
+        _refuse(path, event.start_mark, code="yaml-anchor", sign=sign, name=event.anchor)
+    _refuse(path, event.start_mark, code="yaml-tag", tag=event.tag)
 
 
-def _reader_problem(exc: yaml.YAMLError, text: str) -> tuple[object, str]:
-    """(mark, message) for a character YAML refuses to read (control characters and the like)."""
-    position = getattr(exc, "position", None)
-    character = getattr(exc, "character", None)
-    mark = getattr(exc, "problem_mark", None)
-    if mark is None and isinstance(position, int) and 0 <= position <= len(text):
-        line = text.count("\n", 0, position)
-        mark = _Mark(line, position - (text.rfind("\n", 0, position) + 1))
-    if isinstance(character, int):
-        character = chr(character)
-    if isinstance(character, str) and len(character) == 1:
-        import unicodedata
-
-        name = unicodedata.name(character, "")
-        what = f"the invisible character {name} (U+{ord(character):04X})" if name else f"the invisible control character U+{ord(character):04X}"
-        return mark, (f"contains {what}, which YAML does not allow: delete it "
-                      "(such characters are often pasted in from PDFs or word processors)")
-    return mark, f"the file contains a character YAML does not allow: delete it [YAML reader: {exc}]"
+def _key(path: str, event, kind, frame: list, depth: int, marks: dict) -> None:
+    """A field name: plain text, short, and not given twice in its record or entry."""
+    if kind is not yaml.ScalarEvent:
+        _refuse(path, event.start_mark, code="field-name-not-text")
+    key = event.value
+    if len(key) > MAX_KEY_LENGTH:
+        _refuse(path, event.start_mark, code="field-name-too-long", length=len(key))
+    if key in frame[0]:
+        first = marks[tuple(frame[1]) + (key,)]
+        _refuse(path, event.start_mark, code="duplicate-field", field=_dotted(frame[1] + [key]), key=key,
+                where="this record" if depth == 1 else "this entry", first=first[0])
+    frame[2] = key
+    marks[tuple(frame[1]) + (key,)] = _pos(event.start_mark)
 
 
 def is_plain_tree(value) -> bool:
@@ -435,12 +191,6 @@ def is_plain_tree(value) -> bool:
     return True
 
 
-def _check_depth(stack, event, fail):
-    if len(stack) >= MAX_DEPTH:
-        fail(event.start_mark, f"the file is nested more than {MAX_DEPTH} levels deep; a record needs at most 4 "
-             "(fields, a list of entries, the fields of an entry, a list of ids): check the brackets and the indentation")
-
-
 def _attach(stack, value):
     if not stack:
         return
@@ -456,31 +206,25 @@ def read_bytes(path: str, display: str | None = None) -> bytes:
     """The bytes of a record file, refusing what a record file cannot be: a symbolic link
     (never followed), anything but a regular file, or more than MAX_FILE_BYTES."""
     shown = display or path
-
-    def refuse(message):
-        raise YamlError(Problem(shown, 1, 1, "", message))
-
     try:
         info = os.lstat(path)
     except OSError as exc:
-        refuse(f"cannot read this file ({exc.strerror or exc})")
+        _refuse(shown, None, code="unreadable", reason=exc.strerror or exc)
     if stat.S_ISLNK(info.st_mode):
-        refuse("this is a symbolic link; record files must be ordinary files: replace the link by the file itself")
+        _refuse(shown, None, code="symbolic-link")
     if not stat.S_ISREG(info.st_mode):
-        refuse("this is not an ordinary file (a folder, pipe or device); record files are ordinary text files")
+        _refuse(shown, None, code="not-a-regular-file")
     try:
         # O_NOFOLLOW: a link swapped in after the check above is still not followed
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
         with os.fdopen(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                refuse("this is not an ordinary file (a folder, pipe or device); record files are ordinary text files")
+                _refuse(shown, None, code="not-a-regular-file")
             raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        refuse(f"cannot read this file ({exc.strerror or exc})")
+        _refuse(shown, None, code="unreadable", reason=exc.strerror or exc)
     if len(raw) > MAX_FILE_BYTES:
-        refuse(f"the file is larger than {MAX_FILE_BYTES // 1024} KiB (4 MiB), the most a record file may be "
-               f"(a UN vote with 193 states is about 10 KB; the Pact for the Future's imported text in six languages 2.2 MB): "
-               f"remove pasted documents or split the record")
+        _refuse(shown, None, code="file-too-large", limit=MAX_FILE_BYTES)
     return raw
 
 
@@ -500,7 +244,7 @@ def parse_bytes(raw: bytes, shown: str) -> tuple[dict, dict]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise YamlError(Problem(shown, line, col, "", "the file is not valid UTF-8; save it as UTF-8")) from None
+        raise YamlError(Problem(shown, line, col, "", refusal("not-utf8"), code="not-utf8")) from None
     return load(text, shown)
 
 

@@ -44,7 +44,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from generate import generate  # noqa: E402
 
-# The generated sources are example data (example.org addresses); see aigov/guards.py.
+# The generated sources are example data (example.org addresses); see aigov/checks/guards.py.
 os.environ["AIGOV_ALLOW_EXAMPLE_DATA"] = "1"
 
 FLOOR = """

@@ -15,7 +15,7 @@ from aigov import cli
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # The fixtures are example data by design (example.org addresses, "Example" titles), which the
-# placeholder check refuses in real sources; tests of that check clear this (aigov/guards.py).
+# placeholder check refuses in real sources; tests of that check clear this (aigov/checks/guards.py).
 os.environ.setdefault("AIGOV_ALLOW_EXAMPLE_DATA", "1")
 
 MINIMAL = os.path.join(ROOT, "tests", "fixtures", "minimal")

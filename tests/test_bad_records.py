@@ -1,8 +1,9 @@
-"""Every known-bad record in fixtures/bad/ is rejected with its file, line and a
-clear message, and leaves the published package byte-identical.
+"""Every known-bad record in fixtures/bad/ is rejected with its file, line, a
+clear message and its problem code, and leaves the published package byte-identical.
 
 Each fixture declares, in its first two lines, the table folder it is dropped
-into and the message it must produce (path relative to the table folder).
+into, and the code and the message it must produce (path relative to the table
+folder): ``# expect [code]: file.yaml:line:column: field: message``.
 """
 
 import glob
@@ -18,11 +19,12 @@ BAD = sorted(glob.glob(os.path.join(ROOT, "tests", "fixtures", "bad", "*.yaml"))
 
 
 def header(path):
+    """(table, code, expected message) of a bad fixture."""
     with open(path, "rb") as fh:
         lines = fh.read().decode("utf-8", errors="replace").splitlines()
     table = re.fullmatch(r"# table: (\w+)", lines[0]).group(1)
-    expect = re.fullmatch(r"# expect: (.+)", lines[1]).group(1)
-    return table, expect
+    code, expect = re.fullmatch(r"# expect \[([a-z0-9_-]+)\]: (.+)", lines[1]).groups()
+    return table, code, expect
 
 
 def snapshot(folder):
@@ -41,7 +43,7 @@ def test_there_are_bad_fixtures():
 @pytest.mark.parametrize("path", BAD, ids=[os.path.basename(p) for p in BAD])
 def test_bad_record_is_rejected_with_location(path, sources_copy, capsys):
     src, out = sources_copy
-    table, expect = header(path)
+    table, code, expect = header(path)
     before = snapshot(out)
     shutil.copy(path, src / table / os.path.basename(path))
     capsys.readouterr()
@@ -49,6 +51,7 @@ def test_bad_record_is_rejected_with_location(path, sources_copy, capsys):
     err = capsys.readouterr().err
     prefix = f"{os.path.relpath(src / table)}{os.sep}"
     assert prefix + expect in err, err
+    assert any(line.startswith(prefix + expect) and line.endswith(f" [{code}]") for line in err.splitlines()), err
     assert "Traceback" not in err
     assert "nothing was written" in err
     assert snapshot(out) == before

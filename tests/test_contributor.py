@@ -24,7 +24,10 @@ import pytest
 import yaml
 
 import aigov.cli
-from aigov import guards, pipeline, records, schema, vocabularies, yamlio
+from aigov import pipeline, schema, vocabularies, yamlio
+from aigov.checks import cells, guards
+from aigov.checks import vocabularies as vocabulary_check
+from aigov.problems import Problem
 from conftest import MINIMAL, ROOT, run_build
 
 TODAY = dt.date.today().isoformat()
@@ -201,7 +204,7 @@ def test_validate_lists_problems_and_annotates_them_for_github(realistic):
 
 def test_annotations_escape_what_would_break_them(capsys, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    aigov.cli.report([yamlio.Problem("sources/a,b:c.yaml", 3, 1, "note", "100% wrong\nsecond line")])
+    aigov.cli.report([Problem("sources/a,b:c.yaml", 3, 1, "note", "100% wrong\nsecond line", code="line-break")])
     err = capsys.readouterr().err
     assert "::error file=sources/a%2Cb%3Ac.yaml,line=3,col=1::note: 100%25 wrong%0Asecond line" in err
 
@@ -406,7 +409,7 @@ def test_a_country_name_or_code_where_an_actor_id_is_expected_suggests_the_id(re
     err = refused(src)
     assert re.search(r"germany-name\.yaml:4:1: issuer_id: does not have the expected form \(got 'Germany', expected an id: "
                      r"lowercase letters, digits and single hyphens, e\.g\. '[a-z]+'\); 'Germany' is the name of Germany: a state's id "
-                     r"is its lowercase ISO 3166-1 alpha-3 code, write 'deu'$", err, re.M)
+                     r"is its lowercase ISO 3166-1 alpha-3 code, write 'deu' \[wrong-form\]$", err, re.M)
     assert "germany-code.yaml:4:1: issuer_id: does not have the expected form (got 'DEU'" in err and "'DEU' is the ISO code of Germany" in err
     assert ("germany-alpha2.yaml:4:1: issuer_id: refers to 'de', which is not an id in actors (no file sources/actors/de.yaml); "
             "'de' is the ISO code of Germany: a state's id is its lowercase ISO 3166-1 alpha-3 code, write 'deu'") in err
@@ -453,8 +456,9 @@ def test_a_future_accessed_date_is_refused(realistic):
     err = refused(src)
     assert f"oslo-statement-on-test-data.yaml:8:5: sources.0.accessed: is in the future (got '{future}'" in err
     assert "cannot be later than today" in err
-    check = records.cell_checker(schema.load_tables()["citations"].by_name["accessed"], today=dt.date(2025, 1, 1))
-    assert check("2025-01-01") is None and "future" in check("2025-01-02")
+    check = cells.cell_checker(schema.load_tables()["citations"].by_name["accessed"], today=dt.date(2025, 1, 1))
+    assert check("2025-01-01") is None and "future" in check("2025-01-02").message
+    assert check("2025-01-02").code == "date-in-future"
 
 
 # ---------------------------------------------------------------- 5. hardening
@@ -619,7 +623,7 @@ def test_an_unexpected_error_is_a_sentence_not_a_traceback(monkeypatch, capsys):
 
 def test_every_allowed_value_has_a_definition():
     tables = schema.load_tables()
-    assert vocabularies.problems(tables, schema.SCHEMA_DIR) == []
+    assert vocabulary_check.check(tables, schema.SCHEMA_DIR) == []
     for name in ("participation", "participation_lists"):
         if name in tables:
             defined = vocabularies.definitions_of(tables[name].by_name["role"])

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aigov import package, pipeline, records, schema
+from aigov.checks import cells, keys
 from conftest import MINIMAL, ROOT
 
 TABLES = schema.load_tables()
@@ -51,7 +52,7 @@ def frictionless_verdict(rows):
 
 
 def build_verdict(rows, sources):
-    problems = records.check_cells(rows, sources, TABLES) + records.check_keys(rows, sources, TABLES)
+    problems = cells.check(rows, sources, TABLES) + keys.check(rows, sources, TABLES)
     bad = set()
     groups = {c.group[0]: c.group[1] for c in schema.CHILD_TABLES if c.group}
     groups.update({c.key: c.scalar for c in schema.CHILD_TABLES if c.scalar})  # official_hosts.0 -> address
@@ -59,7 +60,7 @@ def build_verdict(rows, sources):
         parts = [x for x in p.field.split(".") if not x.isdigit()]
         field = groups.get(parts[-1], parts[-1])
         table = _table_of(p, rows, sources)
-        if "duplicate" in p.message:
+        if p.code == "duplicate-key":
             field = "<primary-key>"
         bad.add((table, field))
     return bad
@@ -101,7 +102,7 @@ def _stricter(table, field, value):
     if f.type in ("integer", "number"):  # '007' or '1e3' would reach readers as 7 or 1000.0: not the text written
         try:
             float(value)
-            return not records._NUM_RE.fullmatch(value) or (f.type == "integer" and not records._INT_RE.fullmatch(value))
+            return not cells._NUM_RE.fullmatch(value) or (f.type == "integer" and not cells._INT_RE.fullmatch(value))
         except ValueError:
             return False
     return False

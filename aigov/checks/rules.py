@@ -3,7 +3,9 @@
 Where do I add a rule? Here: write a function ``def my_rule(ctx)`` with a
 one-line docstring (shown to readers in the data dictionary) that yields
 ``ctx.problem(src, column, message)`` for each violation, and add it to
-``RULES`` at the bottom. ``ctx.rows[table]`` and ``ctx.sources[table]`` are
+``RULES`` at the bottom; then a fixture that makes it fire, named after it
+(``tests/fixtures/bad/``, see ``tests/test_checks_rules.py``). The rule's name
+is the code of its problems. ``ctx.rows[table]`` and ``ctx.sources[table]`` are
 parallel lists (a row's cells are its text; its Source knows file and line).
 """
 
@@ -14,10 +16,11 @@ from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import eq
 
-from .derive import PARENT_COLUMNS, Registry, address_parts
-from .records import _DATE_RE, _label, _show, problem
-from .schema import FILE_TABLES, Table
-from .yamlio import Problem
+from ..derive import Registry, address_parts, citing_columns
+from ..problems import Problem
+from ..records import field_label, problem, show
+from ..schema import CHILDREN, FILE_TABLES, Table
+from .cells import DATE_RE
 
 NOTE_LIMIT = 1000
 ROLE_COUNTS = {"voted-yes": "votes_yes", "voted-no": "votes_no", "abstained": "votes_abstain"}
@@ -30,9 +33,16 @@ class Context:
     tables: dict[str, Table]
     registry: Registry
     snapshots: set | None = None  # "<snapshot>/<path>" keys of committed manifests
+    rule: str = ""  # the rule being run: the code of its problems
     _cache: dict = field(default_factory=dict)
 
-    problem = staticmethod(problem)
+    def problem(self, src, column: str | None, message: str, label: str | None = None) -> Problem:
+        """A problem of the rule being run, at ``column`` of the row ``src`` points at (see records.problem)."""
+        return problem(src, column, message, label, code=self.rule)
+
+    def problem_at(self, src, where: tuple[int, int], label: str, message: str) -> Problem:
+        """A problem of the rule being run at a given (line, column) of the row's file."""
+        return Problem(src.path, where[0], where[1], label, message, code=self.rule)
 
     def records(self, table):
         return zip(self.rows[table], self.sources[table])
@@ -62,16 +72,17 @@ def official_companions(ctx):
         for row, src in ctx.records(name):
             for text, companion in pairs:
                 if text in row and companion not in row:
-                    yield problem(src, text, f"missing '{companion}': say true if an official source gives this text, false if it is a translation", companion)
+                    yield ctx.problem(src, text, f"missing '{companion}': say true if an official source gives this text, "
+                                      "false if it is a translation", companion)
                 if companion in row and text not in row:
-                    yield problem(src, companion, f"'{companion}' is given but '{text}' is not; remove it or add {text}")
+                    yield ctx.problem(src, companion, f"'{companion}' is given but '{text}' is not; remove it or add {text}")
 
 
 def date_has_type(ctx):
     """An instrument's date and date_type come together."""
     for row, src in ctx.records("instruments"):
         if ("date" in row) != ("date_type" in row):
-            yield problem(src, "date" if "date" in row else "date_type",
+            yield ctx.problem(src, "date" if "date" in row else "date_type",
                           "give 'date' and 'date_type' together: the date type says what the date is (adopted, published, ...)")
 
 
@@ -80,9 +91,9 @@ def tallies_need_recorded_vote(ctx):
     for row, src in ctx.records("instruments"):
         votes = [c for c in ("votes_yes", "votes_no", "votes_abstain") if c in row]
         if votes and row.get("adoption") != "recorded-vote":
-            yield problem(src, votes[0], "vote counts are only for instruments with adoption: recorded-vote")
+            yield ctx.problem(src, votes[0], "vote counts are only for instruments with adoption: recorded-vote")
         if row.get("adoption") == "recorded-vote" and len(votes) < 3:
-            yield problem(src, "adoption", "a recorded vote needs votes_yes, votes_no and votes_abstain")
+            yield ctx.problem(src, "adoption", "a recorded vote needs votes_yes, votes_no and votes_abstain")
 
 
 UN_ORGANS = {"un-general-assembly", "un-human-rights-council", "un-security-council"}
@@ -94,13 +105,13 @@ def un_adoption_words(ctx):
     adoption = dict(zip(ctx.column("instruments", "id"), ctx.column("instruments", "adoption")))
     for row, src in ctx.records("instruments"):
         if row.get("adoption") == "consensus" and row.get("issuer_id") in UN_ORGANS:
-            yield problem(src, "adoption", "the UN records this kind of adoption as 'without a vote': use adoption: without-vote "
+            yield ctx.problem(src, "adoption", "the UN records this kind of adoption as 'without a vote': use adoption: without-vote "
                           "(cite the UN's record of the meeting or its data extract)")
     for row, src in ctx.records("relations"):
         if row.get("relation") in ("annex-of", "part-of"):
             mine, theirs = adoption.get(row.get("instrument_id")), adoption.get(row.get("target_id"))
             if mine and theirs and mine != theirs:
-                yield problem(src, "relation", f"{row['instrument_id']} is {row['relation']} {row['target_id']}, so it was adopted in the same act, "
+                yield ctx.problem(src, "relation", f"{row['instrument_id']} is {row['relation']} {row['target_id']}, so it was adopted in the same act, "
                               f"but the two records say '{mine}' and '{theirs}': give both the adoption their issuer records")
 
 
@@ -109,11 +120,11 @@ def state_codes(ctx):
     for row, src in ctx.records("actors"):
         if row.get("kind") == "state":
             if "iso3" not in row:
-                yield problem(src, "kind", "a state needs its iso3 code (ISO 3166-1 alpha-3)", "iso3")
+                yield ctx.problem(src, "kind", "a state needs its iso3 code (ISO 3166-1 alpha-3)", "iso3")
             elif row.get("id") and row["id"] != row["iso3"].lower():
-                yield problem(src, "id", f"a state's id is its lowercase ISO code (got {_show(row['id'])}, expected {_show(row['iso3'].lower())})")
+                yield ctx.problem(src, "id", f"a state's id is its lowercase ISO code (got {show(row['id'])}, expected {show(row['iso3'].lower())})")
         elif "iso3" in row:
-            yield problem(src, "iso3", "only states have an iso3 code; remove it or set kind: state")
+            yield ctx.problem(src, "iso3", "only states have an iso3 code; remove it or set kind: state")
 
 
 ROLLED_UP_KINDS = ("government-body", "party-body", "un-body", "un-agency")
@@ -124,7 +135,7 @@ def bodies_roll_up(ctx):
     that "everything China issued" includes what its ministries issued."""
     for row, src in ctx.records("actors"):
         if row.get("kind") in ROLLED_UP_KINDS and "parent_id" not in row:
-            yield problem(src, "kind", f"a {row['kind']} belongs to a state or organisation: add parent_id "
+            yield ctx.problem(src, "kind", f"a {row['kind']} belongs to a state or organisation: add parent_id "
                           "(e.g. parent_id: chn for a Chinese ministry, parent_id: united-nations for a UN organ or agency)", "parent_id")
 
 
@@ -132,8 +143,8 @@ def event_dates_ordered(ctx):
     """An event does not end before it starts."""
     for row, src in ctx.records("events"):
         start, end = row.get("start_date"), row.get("end_date")
-        if start and end and _DATE_RE.fullmatch(start) and end < start:
-            yield problem(src, "end_date", f"ends before it starts (start_date {start}, end_date {end})")
+        if start and end and DATE_RE.fullmatch(start) and end < start:
+            yield ctx.problem(src, "end_date", f"ends before it starts (start_date {start}, end_date {end})")
 
 
 def notes_are_short(ctx):
@@ -146,7 +157,7 @@ def notes_are_short(ctx):
         for row, src in ctx.records(name):
             note = row.get("note")
             if note and len(note) > NOTE_LIMIT and not row.get("derived"):
-                yield problem(src, "note", f"is {len(note)} characters long; a note says in a few sentences what is uncertain and why "
+                yield ctx.problem(src, "note", f"is {len(note)} characters long; a note says in a few sentences what is uncertain and why "
                                            f"(at most {NOTE_LIMIT}). Move the research history to docs/research-notes/")
 
 
@@ -161,11 +172,11 @@ def instrument_has_official_source(ctx):
         if not row.get("id"):
             continue
         if row["id"] not in backed and row.get("no_official_source") != "true":
-            yield problem(src, None, "needs at least one source with official: true (the issuer's own page or document), or a verbatim copy of one "
+            yield ctx.problem(src, None, "needs at least one source with official: true (the issuer's own page or document), or a verbatim copy of one "
                           "(copy: true, copy_of: its official address); if none can be found, say so with no_official_source: true and explain in note",
                           "sources")
         if row["id"] in backed and row.get("no_official_source") == "true":
-            yield problem(src, "no_official_source", "the record has an official source; remove no_official_source")
+            yield ctx.problem(src, "no_official_source", "the record has an official source; remove no_official_source")
 
 
 def official_on_registered_host(ctx):
@@ -173,7 +184,7 @@ def official_on_registered_host(ctx):
     for row, src in ctx.records("citations"):
         if row.get("official") == "true" and row.get("url") and ctx.registry.publisher(row["url"]) is None:
             host, _ = address_parts(row["url"])
-            yield problem(src, "official", f"{host or row['url']} is not a registered official publisher, so this source cannot be official. "
+            yield ctx.problem(src, "official", f"{host or row['url']} is not a registered official publisher, so this source cannot be official. "
                           f"If the body that owns the fact publishes there, add '{host}' to the official_hosts list of that actor "
                           "(sources/actors/<id>.yaml); if it is a reprint, blog, personal page or upload, set official: false "
                           "(and copy: true with copy_of if it reproduces an official document word for word)")
@@ -184,12 +195,13 @@ def copies_name_the_original(ctx):
     for row, src in ctx.records("citations"):
         if row.get("copy") == "true":
             if not row.get("copy_of"):
-                yield problem(src, "copy", "a verbatim copy needs copy_of: the official address of the document it reproduces", f"{_label(src, None)}.copy_of")
+                yield ctx.problem(src, "copy", "a verbatim copy needs copy_of: the official address of the document it reproduces",
+                                  f"{field_label(src, None)}.copy_of")
             if row.get("official") == "true":
-                yield problem(src, "official", "a copy hosted by someone else is not official itself; set official: false "
+                yield ctx.problem(src, "official", "a copy hosted by someone else is not official itself; set official: false "
                                                "(it counts as official backing through copy_of)")
         elif row.get("copy_of"):
-            yield problem(src, "copy_of", "copy_of is only for verbatim copies; add copy: true or remove copy_of")
+            yield ctx.problem(src, "copy_of", "copy_of is only for verbatim copies; add copy: true or remove copy_of")
 
 
 def snapshots_are_pinned(ctx):
@@ -198,7 +210,7 @@ def snapshots_are_pinned(ctx):
         return
     for row, src in ctx.records("citations"):
         if row.get("snapshot") and row["snapshot"] not in ctx.snapshots:
-            yield problem(src, "snapshot", f"{_show(row['snapshot'])} is not listed in any snapshots/<name>.tsv manifest")
+            yield ctx.problem(src, "snapshot", f"{show(row['snapshot'])} is not listed in any snapshots/<name>.tsv manifest")
 
 
 def supports_names_facts(ctx):
@@ -208,23 +220,20 @@ def supports_names_facts(ctx):
         facts = {f.name for f in ctx.tables[name].fields if f.fact} | ({"issuer_id"} if name == "instruments" else set())
         for row in ctx.rows[name]:
             filled[(name, row.get("id"))] = (facts, row)
+    parents = citing_columns()
     for row, src in ctx.records("citations"):
         supports = row.get("_supports")
         if not supports:
             continue
-        table, record_id = next(((t, row[c]) for c, t in PARENT_COLUMNS.items() if row.get(c)), (None, None))
+        table, record_id = next(((t, row[c]) for t, c in parents.items() if row.get(c)), (None, None))
         facts, record = filled.get((table, record_id), (set(), {}))
         for position, fact in enumerate(supports):
             where = src.marks.get(src.trail + ("supports", position)) or src.where("supports")
-            label = f"{_label(src, None)}.supports.{position}"
+            label = f"{field_label(src, None)}.supports.{position}"
             if fact not in facts:
-                yield problem_at(src, where, label, f"{_show(fact)} is not a fact of {table} that sources support; use one of: {', '.join(sorted(facts))}")
+                yield ctx.problem_at(src, where, label, f"{show(fact)} is not a fact of {table} that sources support; use one of: {', '.join(sorted(facts))}")
             elif fact not in record:
-                yield problem_at(src, where, label, f"the record has no {fact}; remove it from supports")
-
-
-def problem_at(src, where, label, message):
-    return Problem(src.path, where[0], where[1], label, message)
+                yield ctx.problem_at(src, where, label, f"the record has no {fact}; remove it from supports")
 
 
 def facts_have_evidence(ctx):
@@ -238,7 +247,7 @@ def facts_have_evidence(ctx):
                 if f.name not in row or (f.fact_when and row.get(f.fact_when) != "true"):
                     continue
                 if (name, row.get("id"), f.name) not in supported:
-                    yield problem(src, f.name, f"no source supports this {f.name}: add '{f.name}' to the supports: list of the source that shows it "
+                    yield ctx.problem(src, f.name, f"no source supports this {f.name}: add '{f.name}' to the supports: list of the source that shows it "
                                   "(e.g. supports: [date, symbol]), or remove the value and say in note why it is unknown")
 
 
@@ -249,7 +258,7 @@ def official_titles_are_backed(ctx):
               if r["record_table"] == "instruments" and r["fact"] == "title_en" and r["backing"] in ("official", "official-copy")}
     for row, src in ctx.records("instruments"):
         if "title_en_status" not in row and row.get("id") not in backed:
-            yield problem(src, "title_en", "no official page (or verbatim copy of one) shows this English title: cite one that does, "
+            yield ctx.problem(src, "title_en", "no official page (or verbatim copy of one) shows this English title: cite one that does, "
                           "or say what the title is with title_en_status: translation, descriptive or unconfirmed")
 
 
@@ -262,7 +271,7 @@ def cited_pages_are_sources(ctx):
             continue
         for row, src in ctx.records(name):
             if row.get("source_url") and (row.get("instrument_id"), row["source_url"]) not in cited:
-                yield problem(src, "source_url", "this page is not in the record's 'sources:' list; add it there "
+                yield ctx.problem(src, "source_url", "this page is not in the record's 'sources:' list; add it there "
                               "(title, publisher, accessed, official) so readers can tell whether it is official")
 
 
@@ -276,7 +285,7 @@ def participation_cites_a_page(ctx):
         return  # the usual case: every row cites a page
     for row, src in ctx.records("participation"):
         if not row.get("derived") and not row.get("source_url"):
-            yield problem(src, None, "missing required field 'source_url' (the page that shows this participation)", f"{_label(src, None)}.source_url")
+            yield ctx.problem(src, None, "missing required field 'source_url' (the page that shows this participation)", f"{field_label(src, None)}.source_url")
 
 
 def issuer_in_one_place(ctx):
@@ -290,10 +299,10 @@ def issuer_in_one_place(ctx):
     for instrument, entries in written.items():
         if instrument in with_issuer:
             for _, src in entries:
-                yield problem(src, "role", "the issuer is already given by issuer_id (the build adds its participation row); "
+                yield ctx.problem(src, "role", "the issuer is already given by issuer_id (the build adds its participation row); "
                               "remove this row, or, if several actors issued it jointly, remove issuer_id and list them all here")
         elif len(entries) == 1:
-            yield problem(entries[0][1], "role", "a single issuer is written as issuer_id at the top of the record; move it there")
+            yield ctx.problem(entries[0][1], "role", "a single issuer is written as issuer_id at the top of the record; move it there")
 
 
 def lists_cover_roles(ctx):
@@ -308,7 +317,7 @@ def lists_cover_roles(ctx):
         if row.get("derived") or row.get("role") == "issuer" or key in declared or key in reported:
             continue
         reported.add(key)
-        yield problem(src, "role", f"say how complete the {row.get('role')} list is: add under lists: an entry "
+        yield ctx.problem(src, "role", f"say how complete the {row.get('role')} list is: add under lists: an entry "
                       f"{{role: {row.get('role')}, status: complete|partial|absent, as_of: 'YYYY-MM-DD', source_url: …}}")
 
 
@@ -319,11 +328,11 @@ def lists_match_rows(ctx):
         have = counts.get((row.get("instrument_id"), row.get("role")), 0)
         status, stated = row.get("status"), row.get("count")
         if status == "complete" and stated and stated.isdigit() and int(stated) != have:
-            yield problem(src, "count", f"the list is marked complete but has {have} rows for {stated} stated; add the missing rows or mark it partial")
+            yield ctx.problem(src, "count", f"the list is marked complete but has {have} rows for {stated} stated; add the missing rows or mark it partial")
         if status == "absent" and have:
-            yield problem(src, "status", f"marked absent but {have} rows are recorded; use partial or complete")
+            yield ctx.problem(src, "status", f"marked absent but {have} rows are recorded; use partial or complete")
         if status == "partial" and stated and stated.isdigit() and have >= int(stated):
-            yield problem(src, "status", f"marked partial but all {stated} are recorded; mark it complete")
+            yield ctx.problem(src, "status", f"marked partial but all {stated} are recorded; mark it complete")
 
 
 def tallies_equal_vote_rows(ctx):
@@ -336,7 +345,7 @@ def tallies_equal_vote_rows(ctx):
         for role, column in ROLE_COUNTS.items():
             key = (row.get("id"), role)
             if key in complete and row.get(column, "").isdigit() and int(row[column]) != counts.get(key, 0):
-                yield problem(src, column, f"{column} is {row[column]} but the complete {role} list has {counts.get(key, 0)} rows")
+                yield ctx.problem(src, column, f"{column} is {row[column]} but the complete {role} list has {counts.get(key, 0)} rows")
 
 
 # ---------------------------------------------------------------- mentions
@@ -344,20 +353,21 @@ def tallies_equal_vote_rows(ctx):
 
 def mention_targets_one_record(ctx):
     """A mention is about exactly one instrument, event, actor or system."""
-    targets = ("instrument_id", "event_id", "actor_id", "system_id")
+    parents = CHILDREN["mentions"].parents.values()
+    targets = [column for column in ctx.tables["mentions"].references if column not in parents]
     for row, src in ctx.records("mentions"):
         given = [t for t in targets if t in row]
         if len(given) != 1:
-            yield problem(src, None, f"give exactly one of {', '.join(targets)} (got {len(given)})")
+            yield ctx.problem(src, None, f"give exactly one of {', '.join(targets)} (got {len(given)})")
 
 
 def mention_discrepancy_explained(ctx):
     """A mention that differs from the record says what the record says instead; one that agrees has no discrepancy."""
     for row, src in ctx.records("mentions"):
         if row.get("agreement") in ("differs", "partly-differs") and "discrepancy" not in row:
-            yield problem(src, "agreement", "say in 'discrepancy' what the official record says instead", f"{_label(src, None)}.discrepancy")
+            yield ctx.problem(src, "agreement", "say in 'discrepancy' what the official record says instead", f"{field_label(src, None)}.discrepancy")
         if row.get("agreement") == "agrees" and "discrepancy" in row:
-            yield problem(src, "discrepancy", "a discrepancy is only for agreement: differs, partly-differs or unverified")
+            yield ctx.problem(src, "discrepancy", "a discrepancy is only for agreement: differs, partly-differs or unverified")
 
 
 RULES = [
@@ -387,8 +397,10 @@ RULES = [
 ]
 
 
-def check(ctx: Context) -> list:
+def check(ctx: Context) -> list[Problem]:
+    """Every rule's problems, each coded with its rule's name."""
     problems = []
     for rule in RULES:
+        ctx.rule = rule.__name__
         problems.extend(rule(ctx))
     return problems

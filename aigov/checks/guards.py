@@ -1,4 +1,4 @@
-"""Checks that catch what a contributor copies without changing: the templates'
+"""Guards: checks that catch what a contributor copies without changing: the templates'
 placeholder values, and a document recorded twice under one symbol.
 
 A template is written so that it cannot pass unchanged: its addresses are on
@@ -20,11 +20,13 @@ import re
 from itertools import repeat
 from urllib.parse import urlsplit
 
-from .records import ID_RE, Source, _show, problem
-from .schema import CHILD_TABLES, FILE_TABLES
-from .yamlio import Problem
+from ..problems import Problem
+from ..records import Source, problem, show
+from ..schema import CHILDREN, FILE_TABLES
+from .cells import ID_RE
 
-# Ids used in templates/*.yaml (the record's own id and the ids it points to).
+# Ids used in templates/*.yaml (the record's own id and the ids it points to); checks/keys.py
+# does not report them again as ids that point nowhere.
 TEMPLATE_IDS = frozenset({
     "example-declaration-on-ai", "example-earlier-declaration", "example-organisation", "example-parent-body",
     "example-summit-on-ai", "example-ai-model", "example-commentary-2025",
@@ -59,7 +61,7 @@ def placeholder_message(field, value: str, target: str | None, own_id: bool, exa
     if pattern == _URL or field.name == "address":  # address: a publisher's host, e.g. un.org
         host = None if example_data else _example_host(value if pattern == _URL else "https://" + value)
         if host:
-            return (f"{_show(value)} is a placeholder address from the template ({host} is reserved for examples): "
+            return (f"{show(value)} is a placeholder address from the template ({host} is reserved for examples): "
                     "replace the placeholder with the address of the page you read")
         return None
     if field.name == "wikidata":
@@ -77,7 +79,7 @@ def placeholder_message(field, value: str, target: str | None, own_id: bool, exa
         return (f"{value!r} is a placeholder id from the template: replace the placeholder with the id of a real "
                 f"record{where}, or delete the line")
     if field.free_text and not example_data and _EXAMPLE_TEXT.match(value):
-        return (f"{_show(value)} is placeholder text from the template: replace the placeholder with the real value "
+        return (f"{show(value)} is placeholder text from the template: replace the placeholder with the real value "
                 "from the source you read, or delete the line")
     return None
 
@@ -86,13 +88,12 @@ def check_placeholders(rows, sources, tables) -> list[Problem]:
     """Refuse values left as they are in the templates."""
     problems = []
     example_data = os.environ.get(ALLOW_EXAMPLE_DATA) == "1"
-    children = {c.name: c for c in CHILD_TABLES}
     for name, table in tables.items():
-        if name not in FILE_TABLES and name not in children:
+        if name not in FILE_TABLES and name not in CHILDREN:
             continue  # tables the build derives: nothing in them was typed
-        child = children.get(name)
+        child = CHILDREN.get(name)
         derived = set(child.parents.values()) | {"seq", child.derived_id} if child else set()
-        targets = {fk["fields"][0]: fk["reference"]["resource"] for fk in table.foreign_keys if len(fk["fields"]) == 1}
+        targets = table.references
         table_rows = rows[name]
         for f in table.fields:
             if f.name in derived or f.type != "string":
@@ -107,7 +108,7 @@ def check_placeholders(rows, sources, tables) -> list[Problem]:
             for row, src in zip(table_rows, sources[name]):
                 message = bad.get(row.get(f.name))
                 if message:
-                    problems.append(problem(src, f.name, message))
+                    problems.append(problem(src, f.name, message, code="template-placeholder"))
     return problems
 
 
@@ -146,11 +147,10 @@ def check_shared_symbols(rows, sources, tables) -> list[Problem]:
             oid, osrc = other
             line = osrc.where("symbol")[0]
             problems.append(problem(src, "symbol", (
-                f"the symbol {_show(symbol)} is already used by {oid!r} ({osrc.path}:{line}): a document has one "
+                f"the symbol {show(symbol)} is already used by {oid!r} ({osrc.path}:{line}): a document has one "
                 "record, so if this is the same document, add what you found to that record instead; if it is an annex, a part or "
-                f"a new version of it, say so under relations: ({', '.join(SAME_DOCUMENT)}) with target_id: {oid}")))
+                f"a new version of it, say so under relations: ({', '.join(SAME_DOCUMENT)}) with target_id: {oid}"), code="shared-symbol"))
     return problems
-
 
 
 def check(rows, sources, tables) -> list[Problem]:

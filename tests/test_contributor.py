@@ -203,7 +203,8 @@ def test_annotations_escape_what_would_break_them(capsys, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     aigov.cli.report([yamlio.Problem("sources/a,b:c.yaml", 3, 1, "note", "100% wrong\nsecond line")])
     err = capsys.readouterr().err
-    assert "::error file=sources/a%2Cb%3Ac.yaml,line=3,col=1::note: 100%25 wrong%0Asecond line" in err
+    # the message is made printable first (its newline shown as \n, see test_hostile_output), then escaped for the annotation
+    assert "::error file=sources/a%2Cb%3Ac.yaml,line=3,col=1::note: 100%25 wrong\\nsecond line\n" in err
 
 
 def test_validate_refuses_to_fix_or_check():

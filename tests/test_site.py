@@ -14,15 +14,16 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SITE_URL, check_feed
 
 COMMITTED = os.path.join(ROOT, "datapackage")
 
 
-def make_site(pkg, out):
+def make_site(pkg, out, schemas=None):
+    """``build.py site`` of ``pkg`` into ``out``; with ``schemas`` (a folder holding package.json), its site address."""
     import build
 
-    assert build.main(["site", "--package", pkg, "--out", str(out)]) == 0
+    assert build.main(["site", "--package", pkg, "--out", str(out), *(["--schemas", schemas] if schemas else [])]) == 0
     return str(out)
 
 
@@ -36,13 +37,13 @@ def table_rows(pkg, name):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return make_site(COMMITTED, tmp_path_factory.mktemp("site") / "site")
+def site(tmp_path_factory, site_schemas):
+    return make_site(COMMITTED, tmp_path_factory.mktemp("site") / "site", site_schemas)
 
 
 @pytest.fixture(scope="module")
-def minimal_site(built_minimal, tmp_path_factory):
-    return make_site(built_minimal, tmp_path_factory.mktemp("site-minimal") / "site")
+def minimal_site(built_minimal, tmp_path_factory, site_schemas):
+    return make_site(built_minimal, tmp_path_factory.mktemp("site-minimal") / "site", site_schemas)
 
 
 class Page(HTMLParser):
@@ -186,12 +187,12 @@ def test_timeline_counts_every_kind_and_the_undated(site):
     assert 'role="img"' in text and "<title" in text
 
 
-def test_everything_is_escaped(built_minimal, tmp_path):
+def test_everything_is_escaped(built_minimal, tmp_path, site_schemas):
     pkg = tmp_path / "datapackage"
     shutil.copytree(built_minimal, pkg)
     path = pkg / "data" / "instruments.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("Example Report", '<script>alert("x")</script> & Co'), encoding="utf-8")
-    site = make_site(str(pkg), tmp_path / "site")
+    site = make_site(str(pkg), tmp_path / "site", site_schemas)
     for rel, _ in pages(site):
         with open(os.path.join(site, rel), encoding="utf-8") as fh:
             text = fh.read()
@@ -206,12 +207,12 @@ def test_everything_is_escaped(built_minimal, tmp_path):
     assert any('<script>alert("x")</script> & co' in row.get("data-text", "") for row in rows)  # in an attribute too
 
 
-def test_site_is_deterministic_and_refuses_a_foreign_folder(site, tmp_path):
+def test_site_is_deterministic_and_refuses_a_foreign_folder(site, tmp_path, site_schemas):
     from aigov import site as site_module
 
     import build
 
-    again = site_module.render(COMMITTED, build.package_meta(os.path.join(ROOT, "schemas")), ROOT)  # as build.py site does
+    again = site_module.render(COMMITTED, build.package_meta(site_schemas), ROOT)  # as build.py site does
     written = {}
     for base, _, names in os.walk(site):
         for name in names:
@@ -220,7 +221,7 @@ def test_site_is_deterministic_and_refuses_a_foreign_folder(site, tmp_path):
     assert written == again
     (tmp_path / "precious.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(SystemExit):
-        site_module.write(COMMITTED, str(tmp_path))
+        site_module.write(COMMITTED, str(tmp_path), build.package_meta(site_schemas))
     assert (tmp_path / "precious.txt").exists()
 
 
@@ -233,6 +234,37 @@ def test_feed_lists_the_releases(site):
     releases = sorted((n[:-5] for n in os.listdir(os.path.join(ROOT, "releases")) if n.endswith(".json")),
                       key=lambda v: tuple(map(int, v.split("."))), reverse=True)
     assert titles == [f"global-ai-governance {v}" for v in releases]
+
+
+def test_the_sites_feed_has_absolute_links_and_names_itself(site):
+    """feed.xml is read beside the release files too, where no about.html is: every link is absolute from
+    the site's address (x-site-url), and rel="self" says where the feed lives."""
+    root = check_feed(os.path.join(site, "feed.xml"))
+    a = "{http://www.w3.org/2005/Atom}"
+    releases = [e.find(f"{a}title").text.split()[-1] for e in root.findall(f"{a}entry")]
+    # each entry's page is the release on the about page, which the site has
+    with open(os.path.join(site, "about.html"), encoding="utf-8") as fh:
+        about = Page(fh.read())
+    for entry, version in zip(root.findall(f"{a}entry"), releases):
+        href = entry.find(f"{a}link").get("href")
+        assert href == f"{SITE_URL}about.html#v{version}" and f"v{version}" in about.ids
+    with open(os.path.join(site, "index.html"), encoding="utf-8") as fh:
+        assert '<link rel="alternate" type="application/atom+xml" title="Releases" href="feed.xml">' in fh.read()
+
+
+def test_without_the_sites_address_the_site_has_no_feed_and_says_why(built_minimal, tmp_path):
+    """The repository sets no x-site-url: `build.py site` writes every page but no feed.xml (its links would
+    have no base), links to none, and says what to set."""
+    from aigov import release
+
+    with pytest.warns(release.FeedWarning, match='set "x-site-url" in schemas/package.json'):
+        site = make_site(built_minimal, tmp_path / "site")
+    assert not os.path.exists(os.path.join(site, "feed.xml"))
+    assert os.path.exists(os.path.join(site, "about.html"))
+    for rel, page in pages(site):
+        assert not any(link.endswith("feed.xml") for link in page.links), rel
+        with open(os.path.join(site, rel), encoding="utf-8") as fh:
+            assert "feed.xml" not in fh.read(), rel
 
 
 # --- in a browser -------------------------------------------------------------------------

@@ -53,7 +53,7 @@ class Site:
             "nav": NAV, "generator": GENERATOR, "name": pkg.name, "version": pkg.version,
             "en_title": en_title, "zh_title": zh_title, "description": desc.get("description", ""),
             "licence": {"path": licence.get("path", ""), "title": licence.get("title") or licence.get("name", "")},
-            "agreement": AGREEMENT, "vote_roles": VOTE_ROLES,
+            "agreement": AGREEMENT, "vote_roles": VOTE_ROLES, "feed": False,
         }
 
     def page(self, rel: str, template: str, title: str, title_lang: str | None = None, script: bool = False, **context) -> None:
@@ -374,11 +374,16 @@ class Site:
         tables = [(name, self.pkg.resource(name)["path"], len(self.m.rows[name]), t.spec.get("description", ""))
                   for name, t in self.m.tables.items()]
         self.page("about.html", "about.html", "About and downloads", tables=tables,
-                  citation=release.citation_text(self.pkg, self.m.meta))
+                  citation=release.citation_text(self.pkg, self.m.meta), releases=release.releases(self.m.root))
         for rel, data in self.pkg.files.items():
             self.files[f"datapackage/{rel}"] = data
 
     def build(self) -> dict[str, bytes]:
+        # the feed first: the pages link to it only where there is one (it needs the site's address, x-site-url)
+        feed = release.feed_file(self.pkg, self.m.root, self.m.meta)
+        if feed is not None:
+            self.files["feed.xml"] = feed
+        self.common["feed"] = feed is not None
         self.index()
         for r in self.m.rows["instruments"]:
             self.instrument(r)
@@ -394,7 +399,6 @@ class Site:
         self.timeline()
         self.un_resolutions()
         self.about()
-        self.files["feed.xml"] = release.feed(self.pkg, self.m.root).encode("utf-8")
         for name in sorted(os.listdir(ASSETS)):
             with open(os.path.join(ASSETS, name), "rb") as fh:
                 self.files[f"assets/{name}"] = fh.read()

@@ -9,7 +9,7 @@ SQLite file is vacuumed; the xlsx and zip carry fixed dates).
     <stem>.zip                the CSV package and changes.csv (release.package_zip, as `build.py release` makes it)
     <db>.db                   SQLite: one table per resource, keys, indexes, full-text search
     metadata.json             Datasette metadata for <db>.db, with the search queries
-    feed.xml                  Atom feed of the releases (from releases/ and CHANGELOG.md)
+    feed.xml                  Atom feed of the releases (from releases/ and CHANGELOG.md; links absolute from x-site-url)
     <stem>-<table>.parquet    one Parquet file per table, with pandas metadata (``pd.read_parquet`` gives load()'s dtypes)
     <stem>.xlsx               one sheet per table and a README sheet
 
@@ -56,7 +56,8 @@ def write(package_dir: str, out_dir: str, members: dict[str, bytes] | None = Non
     """Write every release file of the package in ``package_dir`` to ``out_dir``.
 
     ``members`` are the repository files shipped in the zip beside datapackage/
-    (README, CHANGELOG…); ``meta`` is schemas/package.json, for the citation;
+    (README, CHANGELOG…); ``meta`` is schemas/package.json, for the citation
+    and the site's address that the feed's links start from (without one, no feed.xml);
     ``root``, the repository, whose releases/ and CHANGELOG.md make feed.xml
     and whose git tags give the previous release for the zip's changes.csv;
     ``previous``, a folder holding the previous release's datapackage/ files
@@ -74,8 +75,9 @@ def write(package_dir: str, out_dir: str, members: dict[str, bytes] | None = Non
     written.append(write_datasette_metadata(pkg, os.path.join(out_dir, "metadata.json")))
     written += write_parquet(pkg, out_dir)
     written.append(write_xlsx(pkg, os.path.join(out_dir, f"{pkg.stem}.xlsx"), meta))
-    if root:
-        written.append(write_atomic(os.path.join(out_dir, "feed.xml"), release.feed(pkg, root).encode("utf-8")))
+    feed = release.feed_file(pkg, root, meta) if root else None  # None, with a FeedWarning, where meta has no site address
+    if feed is not None:
+        written.append(write_atomic(os.path.join(out_dir, "feed.xml"), feed))
     return written
 
 

@@ -9,9 +9,10 @@ the old values for the changes table come from the previous release's files
 (its git tag, or a folder given on the command line).
 
 The releases recorded here also make the Atom feed of releases (``feed``, used by
-the site and by ``build.py dist``) and the citation line (``citation_text``, used
-by the site's about page and the xlsx README sheet), so neither of those imports
-the other.
+the site and by ``build.py dist``; its links are absolute from the site's address,
+``x-site-url`` in schemas/package.json, and without one no feed is written) and the
+citation line (``citation_text``, used by the site's about page and the xlsx README
+sheet), so neither of those imports the other.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ import json
 import os
 import re
 import subprocess
+import warnings
 import zipfile
+from urllib.parse import urlsplit
 
 from .fileio import write_atomic
 from .schema import DERIVED_TABLES, TABLES
@@ -339,30 +342,93 @@ def releases(root: str | None) -> list[dict]:
     return out
 
 
-def feed(pkg, root: str | None) -> str:
-    """The Atom feed of releases (RFC 4287) of a published package (``published.Package``)."""
-    from xml.sax.saxutils import escape, quoteattr
+# The address where the site (``build.py site``) is published, in schemas/package.json: the base of every
+# link of the feed, which is read both on the site and beside the release files.
+SITE_URL_KEY = "x-site-url"
+# Characters XML 1.0 forbids (even as character references): C0 controls but tab, LF and CR; lone surrogates;
+# U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
+
+class FeedError(ValueError):
+    """No feed can be written: no usable address of the site to make its links absolute."""
+
+
+class FeedWarning(UserWarning):
+    """feed.xml was left out (of the site or of dist/): the message says what to set."""
+
+
+def site_url(meta: dict | None) -> str:
+    """The address where the site is published, ending in "/": schemas/package.json's ``x-site-url``, else its
+    ``homepage``. Raises FeedError, saying what to set, where neither is an absolute http(s) address.
+
+    (A ``repository`` address is not used: the site's pages are not at the repository's address.)"""
+    meta = meta or {}
+    value, key = meta.get(SITE_URL_KEY), SITE_URL_KEY
+    if not value and meta.get("homepage"):
+        value, key = meta["homepage"], "homepage"
+    how = (f'set "{SITE_URL_KEY}" in schemas/package.json to the address where `build.py site` is published '
+           f'(e.g. "https://<owner>.github.io/<repository>/"): every link of the feed is absolute from it')
+    if not value:
+        raise FeedError(f"no address of the site is configured; {how}")
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
+            or _NOT_XML.search(value) or any(c.isspace() for c in value):
+        raise FeedError(f'"{key}" in schemas/package.json is {value!r}, not an absolute http(s) address without query '
+                        f"or fragment; {how}")
+    return value if value.endswith("/") else value + "/"
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (a control character pasted into CHANGELOG.md), escaped."""
+    from xml.sax.saxutils import escape
+
+    return escape(_NOT_XML.sub("", text))
+
+
+def feed(pkg, root: str | None, base_url: str) -> str:
+    """The Atom feed of releases (RFC 4287) of a published package (``published.Package``).
+
+    Every link is absolute from ``base_url``, the address where the site is published (``site_url``), so
+    the feed works both on the site and beside the release files: the feed's own address (rel="self")
+    is ``<base_url>feed.xml``, the site's page of the releases ``<base_url>about.html`` (#v<version> for each). Raises FeedError
+    where ``base_url`` is missing or not an absolute http(s) address."""
+    from xml.sax.saxutils import quoteattr
+
+    base = site_url({SITE_URL_KEY: base_url})
+    name = xml_text(pkg.name)
     items = releases(root)
     dated = [r["date"] for r in items if r["date"]]
     updated = max(dated) if dated else "2000-01-01"
     out = ['<?xml version="1.0" encoding="utf-8"?>',
            '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
-           f"<title>{escape(pkg.descriptor.get('title', pkg.name))}: releases</title>",
-           f"<id>tag:{escape(pkg.name)},2025:releases</id>",
+           f"<title>{xml_text(pkg.descriptor.get('title', pkg.name))}: releases</title>",
+           f"<id>tag:{name},2025:releases</id>",
            f"<updated>{updated}T00:00:00Z</updated>",
            "<author><name>Global AI Governance Tracker contributors</name></author>",
-           '<link rel="alternate" href="about.html"/>']
+           f'<link rel="self" type="application/atom+xml" href={quoteattr(base + "feed.xml")}/>',
+           f'<link rel="alternate" type="text/html" href={quoteattr(base + "about.html")}/>']
     for r in items:
         out += ["<entry>",
-                f"<title>{escape(pkg.name)} {escape(r['version'])}</title>",
-                f"<id>tag:{escape(pkg.name)},2025:v{escape(r['version'])}</id>",
+                f"<title>{name} {xml_text(r['version'])}</title>",
+                f"<id>tag:{name},2025:v{xml_text(r['version'])}</id>",
                 f"<updated>{r['date'] or updated}T00:00:00Z</updated>",
-                f'<link rel="alternate" href={quoteattr("about.html#releases")}/>',
-                f'<content type="text">{escape(r["notes"] or "Release " + r["version"])}</content>',
+                f'<link rel="alternate" type="text/html" href={quoteattr(base + "about.html#v" + r["version"])}/>',
+                f'<content type="text">{xml_text(r["notes"] or "Release " + r["version"])}</content>',
                 "</entry>"]
     out.append("</feed>")
     return "\n".join(out) + "\n"
+
+
+def feed_file(pkg, root: str | None, meta: dict | None) -> bytes | None:
+    """feed.xml for the site and dist/, its links absolute from schemas/package.json's address of the site
+    (``meta``, see ``site_url``); None, with a FeedWarning that says what to set, where none is usable."""
+    try:
+        base = site_url(meta)
+    except FeedError as problem:
+        warnings.warn(f"feed.xml not written: {problem}", FeedWarning, stacklevel=2)
+        return None
+    return feed(pkg, root, base).encode("utf-8")
 
 
 def citation_text(pkg, meta: dict | None = None) -> str:

@@ -18,7 +18,7 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SITE_URL, check_feed
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
 ARROW_TYPES = {"string": "string", "integer": "int64", "number": "double", "boolean": "bool", "date": "timestamp[us]"}
@@ -46,22 +46,23 @@ def csv_rows(pkg, resource):
         return list(csv.DictReader(fh))
 
 
-def dist_of(pkg, out):
+def dist_of(pkg, out, schemas):
+    """``build.py dist`` of ``pkg`` into ``out``, with ``schemas`` (a folder holding package.json: the site's address)."""
     from aigov import cli
     from aigov.dist import ChangesBasisWarning
 
     with warnings.catch_warnings():  # the committed package's previous release may have no tag in this clone
         warnings.simplefilter("ignore", ChangesBasisWarning)
-        assert cli.main(["dist", "--package", pkg, "--out", str(out)]) == 0
+        assert cli.main(["dist", "--package", pkg, "--out", str(out), "--schemas", schemas]) == 0
     stem = f"{descriptor(pkg)['name']}-{descriptor(pkg)['version']}"
     return str(out), stem
 
 
 @pytest.fixture(scope="module", params=["committed", "minimal"])
-def dist(request, tmp_path_factory):
+def dist(request, tmp_path_factory, site_schemas):
     """(package folder, dist folder, file stem) for the committed package and the minimal fixture."""
     pkg = COMMITTED if request.param == "committed" else request.getfixturevalue("built_minimal")
-    out, stem = dist_of(pkg, tmp_path_factory.mktemp(f"dist-{request.param}"))
+    out, stem = dist_of(pkg, tmp_path_factory.mktemp(f"dist-{request.param}"), site_schemas)
     return pkg, out, stem
 
 
@@ -80,9 +81,31 @@ def test_dist_writes_every_format(dist):
     assert {f"{stem}.zip", f"{db_name(stem)}.db", "metadata.json", f"{stem}.xlsx"} <= names
     assert "." not in db_name(stem)  # Datasette links rows of a database whose name has dots to a 404
     assert {f"{stem}-{t}.parquet" for t in tables} <= names
-    if pkg == COMMITTED:  # the repository's releases/ and CHANGELOG.md give the feed
+    if pkg == COMMITTED:  # the repository's releases/ and CHANGELOG.md give the feed: the newest release recorded
+        newest = max((n[:-5] for n in os.listdir(os.path.join(ROOT, "releases")) if n.endswith(".json")),
+                     key=lambda v: tuple(map(int, v.split("."))))
         with open(os.path.join(out, "feed.xml"), encoding="utf-8") as fh:
-            assert f"<title>global-ai-governance {descriptor(pkg)['version']}</title>" in fh.read()
+            assert f"<title>global-ai-governance {newest}</title>" in fh.read()
+
+
+def test_dists_feed_has_absolute_links_and_is_the_sites(dist):
+    """feed.xml beside the release files, where no about.html is: its links are absolute from the site's
+    address (x-site-url), rel="self" names it, and it is the very feed the site publishes."""
+    from aigov import published, release
+
+    pkg, out, _ = dist
+    root = check_feed(os.path.join(out, "feed.xml"))
+    assert bool(root.findall("{http://www.w3.org/2005/Atom}entry")) == (pkg == COMMITTED)  # the minimal fixture has no releases/
+    with open(os.path.join(out, "feed.xml"), encoding="utf-8") as fh:
+        assert fh.read() == release.feed(published.read(pkg), os.path.dirname(pkg), SITE_URL)
+
+
+def test_dist_without_the_sites_address_writes_no_feed_and_says_why(built_minimal, tmp_path):
+    from aigov import cli, release
+
+    with pytest.warns(release.FeedWarning, match='feed.xml not written: .*set "x-site-url" in schemas/package.json'):
+        assert cli.main(["dist", "--package", built_minimal, "--out", str(tmp_path / "out")]) == 0  # the repository sets no x-site-url
+    assert "feed.xml" not in os.listdir(tmp_path / "out") and os.listdir(tmp_path / "out")
 
 
 def test_sqlite_row_counts_equal_the_csvs(db):
@@ -270,9 +293,9 @@ def test_zip_holds_the_package_and_repository_files(dist):
     assert {row["table"] for row in changes} <= {r["name"] for r in descriptor(pkg)["resources"]}
 
 
-def test_dist_twice_gives_identical_bytes(dist, tmp_path):
+def test_dist_twice_gives_identical_bytes(dist, tmp_path, site_schemas):
     pkg, first, _ = dist
-    second, _ = dist_of(pkg, tmp_path)
+    second, _ = dist_of(pkg, tmp_path, site_schemas)
     names = sorted(os.listdir(first))
     assert names == sorted(os.listdir(second))
     match, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
@@ -299,7 +322,7 @@ def test_loader_dtypes_match_the_schemas():
                 assert pd.api.types.is_datetime64_dtype(frame[f["name"]])
 
 
-def test_loader_reads_a_folder_url_and_a_release_zip(built_minimal, tmp_path):
+def test_loader_reads_a_folder_url_and_a_release_zip(built_minimal, tmp_path, site_schemas):
     from aigov.load import load
 
     folder = load("instruments", built_minimal)
@@ -309,7 +332,7 @@ def test_loader_reads_a_folder_url_and_a_release_zip(built_minimal, tmp_path):
     assert folder.loc[0, "summary"].endswith("and NA.")  # NA stays text
     url = load("instruments", "file://" + os.path.join(built_minimal, "datapackage.json"))
     assert url.equals(folder)
-    out, stem = dist_of(built_minimal, tmp_path)
+    out, stem = dist_of(built_minimal, tmp_path, site_schemas)
     assert load("instruments", os.path.join(out, f"{stem}.zip")).equals(folder)
 
 
@@ -403,7 +426,7 @@ def _previous_release(built_minimal, repo):
     return previous
 
 
-def test_dist_changes_csv_is_against_the_previous_releases_tag(built_minimal, tmp_path):
+def test_dist_changes_csv_is_against_the_previous_releases_tag(built_minimal, tmp_path, site_schemas):
     """As `build.py release` computes it: the newest recorded release older than the package's version,
     its files from its git tag; one row per record added or removed and per field changed."""
     from aigov import release
@@ -412,7 +435,7 @@ def test_dist_changes_csv_is_against_the_previous_releases_tag(built_minimal, tm
     previous = _previous_release(built_minimal, repo)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the basis is found: no warning
-        out, stem = dist_of(str(repo / "datapackage"), tmp_path / "out")
+        out, stem = dist_of(str(repo / "datapackage"), tmp_path / "out", site_schemas)
     changes = _changes_in_zip(out, stem)
     expected = release.changes(previous, release.package_from_dir(str(repo / "datapackage")))
     assert changes == expected
@@ -439,13 +462,13 @@ def test_dist_changes_csv_from_a_folder_of_the_previous_release(built_minimal, t
     assert _changes_in_zip(str(tmp_path / "out"), stem) == release.changes(previous, release.package_from_dir(str(repo / "datapackage")))
 
 
-def test_dist_changes_csv_without_a_previous_release_lists_every_record_as_added(built_minimal, tmp_path, capsys):
+def test_dist_changes_csv_without_a_previous_release_lists_every_record_as_added(built_minimal, tmp_path, capsys, site_schemas):
     """No earlier release: every record is added (a first release). An earlier release whose tag is not in
     the clone: the same, with a note that says how to get the tag."""
     total = sum(len(csv_rows(built_minimal, r)) for r in descriptor(built_minimal)["resources"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        out, stem = dist_of(built_minimal, tmp_path / "first")  # its folder has no releases/
+        out, stem = dist_of(built_minimal, tmp_path / "first", site_schemas)  # its folder has no releases/
     changes = _changes_in_zip(out, stem)
     assert len(changes) == total and {c["change"] for c in changes} == {"added"}
 
@@ -455,7 +478,7 @@ def test_dist_changes_csv_without_a_previous_release_lists_every_record_as_added
     from aigov import cli
 
     capsys.readouterr()
-    assert cli.main(["dist", "--package", str(repo / "datapackage"), "--out", str(tmp_path / "untagged")]) == 0
+    assert cli.main(["dist", "--package", str(repo / "datapackage"), "--out", str(tmp_path / "untagged"), "--schemas", site_schemas]) == 0
     assert "note: " in (said := capsys.readouterr().err) and "fetch its tag v0.0.1" in said  # a plain line, not a Python warning
     changes = _changes_in_zip(str(tmp_path / "untagged"), stem)
     assert len(changes) == total and {c["change"] for c in changes} == {"added"}

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from conftest import MINIMAL, ROOT, run_build
+from conftest import MINIMAL, ROOT, SITE_URL, check_feed, run_build
 
 
 @pytest.fixture
@@ -18,6 +18,7 @@ def repo(tmp_path):
     shutil.copytree(MINIMAL, tmp_path / "sources")
     shutil.copytree(os.path.join(ROOT, "schemas"), tmp_path / "schemas")
     (tmp_path / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n\n- First cut.\n", encoding="utf-8")
+    set_site_url(tmp_path, SITE_URL)  # so that the release's dist/ has its feed.xml
     return tmp_path
 
 
@@ -156,3 +157,59 @@ def test_rows_removed_from_a_derived_table_need_a_minor_bump_and_from_a_record_t
     assert level == "minor" and "1 evidence removed" in reasons[0]
     level, _ = release.required_bump(before, manifest("1.1.0", {"evidence": ["a", "b"], "instruments": ["x"]}))
     assert level == "major"
+
+
+# --- the releases feed: absolute links from the site's address, well-formed whatever CHANGELOG.md holds ----
+
+def set_site_url(repo, url):
+    path = repo / "schemas" / "package.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta["x-site-url"] = url
+    path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+
+# Every character XML 1.0 forbids, even as a reference: C0 controls but tab, LF and CR; U+FFFE, U+FFFF.
+FORBIDDEN = "".join(chr(c) for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)) + "\ufffe\uffff"
+
+
+def test_a_control_character_in_the_changelog_does_not_break_the_feed(repo, tmp_path):
+    """A control character pasted into CHANGELOG.md (an escape sequence, a form feed): the release's
+    feed.xml in dist/ and the site's are well-formed, keep the text around it, and link absolutely."""
+    set_version(repo, "1.0.0")
+    (repo / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n\n- Colour \x1b[31mred\x1b[0m\x0c and a bell\x07."
+                                       f" Every one: [{FORBIDDEN}] & <tags>.\n", encoding="utf-8")
+    assert release(repo) == 0
+    site = tmp_path / "site"
+    from aigov import cli
+
+    assert cli.main(["site", "--package", str(repo / "datapackage"), "--schemas", str(repo / "schemas"), "--out", str(site)]) == 0
+    for path in (repo / "dist" / "feed.xml", site / "feed.xml"):
+        root = check_feed(str(path))
+        notes = root.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}content").text
+        assert "- Colour [31mred[0m and a bell. Every one: [] & <tags>." in notes, path
+        assert not any(c in notes for c in FORBIDDEN)
+    assert (repo / "dist" / "feed.xml").read_bytes() == (site / "feed.xml").read_bytes()
+
+
+def test_the_feed_needs_an_absolute_site_address(built_minimal):
+    from aigov import published, release
+
+    pkg = published.read(built_minimal)
+    for missing in (None, ""):
+        with pytest.raises(release.FeedError, match='set "x-site-url" in schemas/package.json'):
+            release.feed(pkg, None, missing)
+        with pytest.raises(release.FeedError, match="no address of the site is configured"):
+            release.site_url({"x-site-url": missing})
+    for bad in ("site/", "/aigov/", "javascript:alert(1)", "ftp://example.org/", "https://example.org/?a=1", "https://example.org/#top",
+                "https://exa mple.org/", "https://example.org/\x01"):
+        with pytest.raises(release.FeedError, match="not an absolute http"):
+            release.feed(pkg, None, bad)
+    assert release.site_url({"x-site-url": "https://example.org/aigov"}) == "https://example.org/aigov/"
+    assert release.site_url({"homepage": "https://example.org/home/"}) == "https://example.org/home/"  # the package's homepage
+    assert release.site_url({"x-site-url": "https://a.example/", "homepage": "https://b.example/"}) == "https://a.example/"
+    with pytest.raises(release.FeedError):
+        release.site_url({"repository": "https://github.com/owner/repo"})  # not where the site's pages are
+    text = release.feed(pkg, None, "https://example.org/a&b")
+    assert 'href="https://example.org/a&amp;b/feed.xml"' in text and 'rel="self"' in text
+    with pytest.warns(release.FeedWarning, match="feed.xml not written"):
+        assert release.feed_file(pkg, None, {"x-site-url": ""}) is None

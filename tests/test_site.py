@@ -14,15 +14,16 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SITE_URL, check_feed
 
 COMMITTED = os.path.join(ROOT, "datapackage")
 
 
-def make_site(pkg, out):
+def make_site(pkg, out, schemas=None):
+    """``build.py site`` of ``pkg`` into ``out``; with ``schemas`` (a folder holding package.json), its site address."""
     import build
 
-    assert build.main(["site", "--package", pkg, "--out", str(out)]) == 0
+    assert build.main(["site", "--package", pkg, "--out", str(out), *(["--schemas", schemas] if schemas else [])]) == 0
     return str(out)
 
 
@@ -36,13 +37,13 @@ def table_rows(pkg, name):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return make_site(COMMITTED, tmp_path_factory.mktemp("site") / "site")
+def site(tmp_path_factory, site_schemas):
+    return make_site(COMMITTED, tmp_path_factory.mktemp("site") / "site", site_schemas)
 
 
 @pytest.fixture(scope="module")
-def minimal_site(built_minimal, tmp_path_factory):
-    return make_site(built_minimal, tmp_path_factory.mktemp("site-minimal") / "site")
+def minimal_site(built_minimal, tmp_path_factory, site_schemas):
+    return make_site(built_minimal, tmp_path_factory.mktemp("site-minimal") / "site", site_schemas)
 
 
 class Page(HTMLParser):
@@ -186,12 +187,12 @@ def test_timeline_counts_every_kind_and_the_undated(site):
     assert 'role="img"' in text and "<title" in text
 
 
-def test_everything_is_escaped(built_minimal, tmp_path):
+def test_everything_is_escaped(built_minimal, tmp_path, site_schemas):
     pkg = tmp_path / "datapackage"
     shutil.copytree(built_minimal, pkg)
     path = pkg / "data" / "instruments.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("Example Report", '<script>alert("x")</script> & Co'), encoding="utf-8")
-    site = make_site(str(pkg), tmp_path / "site")
+    site = make_site(str(pkg), tmp_path / "site", site_schemas)
     for rel, _ in pages(site):
         with open(os.path.join(site, rel), encoding="utf-8") as fh:
             text = fh.read()
@@ -206,12 +207,12 @@ def test_everything_is_escaped(built_minimal, tmp_path):
     assert any('<script>alert("x")</script> & co' in row.get("data-text", "") for row in rows)  # in an attribute too
 
 
-def test_site_is_deterministic_and_refuses_a_foreign_folder(site, tmp_path):
+def test_site_is_deterministic_and_refuses_a_foreign_folder(site, tmp_path, site_schemas):
     from aigov import site as site_module
 
     import build
 
-    again = site_module.render(COMMITTED, build.package_meta(os.path.join(ROOT, "schemas")), ROOT)  # as build.py site does
+    again = site_module.render(COMMITTED, build.package_meta(site_schemas), ROOT)  # as build.py site does
     written = {}
     for base, _, names in os.walk(site):
         for name in names:
@@ -220,7 +221,7 @@ def test_site_is_deterministic_and_refuses_a_foreign_folder(site, tmp_path):
     assert written == again
     (tmp_path / "precious.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(SystemExit):
-        site_module.write(COMMITTED, str(tmp_path))
+        site_module.write(COMMITTED, str(tmp_path), build.package_meta(site_schemas))
     assert (tmp_path / "precious.txt").exists()
 
 
@@ -233,6 +234,37 @@ def test_feed_lists_the_releases(site):
     releases = sorted((n[:-5] for n in os.listdir(os.path.join(ROOT, "releases")) if n.endswith(".json")),
                       key=lambda v: tuple(map(int, v.split("."))), reverse=True)
     assert titles == [f"global-ai-governance {v}" for v in releases]
+
+
+def test_the_sites_feed_has_absolute_links_and_names_itself(site):
+    """feed.xml is read beside the release files too, where no about.html is: every link is absolute from
+    the site's address (x-site-url), and rel="self" says where the feed lives."""
+    root = check_feed(os.path.join(site, "feed.xml"))
+    a = "{http://www.w3.org/2005/Atom}"
+    releases = [e.find(f"{a}title").text.split()[-1] for e in root.findall(f"{a}entry")]
+    # each entry's page is the release on the about page, which the site has
+    with open(os.path.join(site, "about.html"), encoding="utf-8") as fh:
+        about = Page(fh.read())
+    for entry, version in zip(root.findall(f"{a}entry"), releases):
+        href = entry.find(f"{a}link").get("href")
+        assert href == f"{SITE_URL}about.html#v{version}" and f"v{version}" in about.ids
+    with open(os.path.join(site, "index.html"), encoding="utf-8") as fh:
+        assert '<link rel="alternate" type="application/atom+xml" title="Releases" href="feed.xml">' in fh.read()
+
+
+def test_without_the_sites_address_the_site_has_no_feed_and_says_why(built_minimal, tmp_path):
+    """The repository sets no x-site-url: `build.py site` writes every page but no feed.xml (its links would
+    have no base), links to none, and says what to set."""
+    from aigov import release
+
+    with pytest.warns(release.FeedWarning, match='set "x-site-url" in schemas/package.json'):
+        site = make_site(built_minimal, tmp_path / "site")
+    assert not os.path.exists(os.path.join(site, "feed.xml"))
+    assert os.path.exists(os.path.join(site, "about.html"))
+    for rel, page in pages(site):
+        assert not any(link.endswith("feed.xml") for link in page.links), rel
+        with open(os.path.join(site, rel), encoding="utf-8") as fh:
+            assert "feed.xml" not in fh.read(), rel
 
 
 # --- in a browser -------------------------------------------------------------------------
@@ -603,3 +635,167 @@ def test_the_index_search_answers_ai_and_two_character_chinese_words(browser, si
             assert f"instruments/{expected}.html" in shown, query
         with_words = {f"instruments/{r['id']}.html" for r in instruments if query.lower() in (r["title_en"] + (r["title_zh"] or "")).lower()}
         assert with_words <= set(shown), query  # every title that contains it is found
+
+
+# --- topics --------------------------------------------------------------------------------
+
+def tags_from_the_csv():
+    """topic -> {instrument id: tag row}, read from topic_tags.csv."""
+    out = {r["topic"]: {} for r in table_rows(COMMITTED, "topics")}
+    for row in table_rows(COMMITTED, "topic_tags"):
+        out[row["topic"]][row["instrument_id"]] = row
+    return out
+
+
+def squash(text):
+    return " ".join(text.split()).lower()
+
+
+def test_every_topic_has_a_page_and_the_list_links_them_all(site):
+    topics = table_rows(COMMITTED, "topics")
+    tags = tags_from_the_csv()
+    with open(os.path.join(site, "topics", "index.html"), encoding="utf-8") as fh:
+        text = fh.read()
+    rows = {dict(attrs)["data-topic"] for tag, attrs in StartTags(text).tags if tag == "tr" and dict(attrs).get("data-topic")}
+    assert rows == {t["topic"] for t in topics}
+    for t in topics:
+        assert re.search(rf'<a href="\.\./topics/{re.escape(t["topic"])}\.html">{re.escape(t["label_en"])}</a>'
+                         rf'<br><span lang="zh">{re.escape(t["label_zh"])}</span></th><td class="num">{len(tags[t["topic"]])}</td>', text), t["topic"]
+        with open(os.path.join(site, "topics", f"{t['topic']}.html"), encoding="utf-8") as fh:
+            page = fh.read()
+        assert Page(page).h1 == t["label_en"] and f'<span lang="zh">{t["label_zh"]}</span>' in page
+        assert f"<dd>{t['definition']}</dd>" in page.replace("&#39;", "'")
+        if t["unbis_term"]:
+            assert f"<dd>{t['unbis_term']}</dd>" in page
+        assert f'<h2 id="instruments">Instruments ({len(tags[t["topic"]])})</h2>' in page
+    with open(os.path.join(site, "index.html"), encoding="utf-8") as fh:  # in the site's menu
+        assert '<li><a href="topics/index.html">Topics</a></li>' in fh.read()
+
+
+def test_an_instrument_page_lists_its_topics(site):
+    """Every instrument page links to the pages of exactly the topics topic_tags.csv gives it."""
+    by_instrument = {}
+    for row in table_rows(COMMITTED, "topic_tags"):
+        by_instrument.setdefault(row["instrument_id"], set()).add(row["topic"])
+    for r in table_rows(COMMITTED, "instruments"):
+        with open(os.path.join(site, "instruments", f"{r['id']}.html"), encoding="utf-8") as fh:
+            text = fh.read()
+        if r["id"] not in by_instrument:
+            assert '<h2 id="topics">' not in text, r["id"]
+            continue
+        section = text[text.index('<h2 id="topics">'):text.index("</section>", text.index('<h2 id="topics">'))]
+        linked = set(re.findall(r'href="\.\./topics/([a-z-]+)\.html"', section))
+        assert linked == by_instrument[r["id"]], r["id"]
+        page = Page(text)
+        for anchor in re.findall(r'href="#(p\d+)"', section):  # "in the text": the paragraph that shows it
+            assert anchor in page.ids, (r["id"], anchor)
+
+
+def test_a_topic_without_instruments_says_so(minimal_site, built_minimal):
+    topics = table_rows(built_minimal, "topics")
+    assert topics and not table_rows(built_minimal, "topic_tags")
+    with open(os.path.join(minimal_site, "topics", f"{topics[0]['topic']}.html"), encoding="utf-8") as fh:
+        text = fh.read()
+    assert '<h2 id="instruments">Instruments (0)</h2>' in text and "No instrument is tagged with this topic yet." in text
+
+
+def test_the_matched_words_are_marked_and_escaped(built_minimal, tmp_path, site_schemas):
+    """A tag whose passage and matched words hold markup and regular-expression characters: the words are
+    in <mark>, everything escaped; a tag backed by a quote shows the quote and its source."""
+    pkg = tmp_path / "datapackage"
+    shutil.copytree(built_minimal, pkg)
+
+    def append(name, row):
+        path = pkg / "data" / f"{name}.csv"
+        with open(path, encoding="utf-8", newline="") as fh:
+            fields = next(csv.reader(fh))
+        with open(path, "a", encoding="utf-8", newline="") as fh:
+            csv.DictWriter(fh, fields, lineterminator="\n").writerow(row)
+
+    append("passages", {"instrument_id": "example-declaration", "seq": "1", "language": "en", "eid": "para_1", "part": "operative",
+                        "number": "1.", "text": 'Calls for <script>alert("x")</script> open-source (AI)+ models and Open-Source  (AI)+ data.',
+                        "mentions_ai": "true", "source_url": "https://example.org/text.xml"})
+    append("topic_tags", {"instrument_id": "example-declaration", "topic": "open-source", "passage_seq": "1", "matched": "open-source (AI)+",
+                          "passages": "1", "method": "rule"})
+    citation = next(r for r in table_rows(str(pkg), "citations") if r["instrument_id"] == "example-report")
+    append("topic_tags", {"instrument_id": "example-report", "topic": "human-rights", "citation_id": citation["citation_id"],
+                          "matched": "this matches nothing", "method": "rule"})
+    site = make_site(str(pkg), tmp_path / "site", site_schemas)
+    with open(os.path.join(site, "topics", "open-source.html"), encoding="utf-8") as fh:
+        text = fh.read()
+    assert "<script>alert" not in text and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in text
+    assert text.count("<mark>open-source (AI)+</mark>") == 1 and text.count("<mark>Open-Source  (AI)+</mark>") == 1
+    assert 'href="../instruments/example-declaration.html#p1"' in text and "operative paragraph 1 of its English text" in text
+    with open(os.path.join(site, "instruments", "example-declaration.html"), encoding="utf-8") as fh:
+        assert 'id="p1"' in fh.read()
+    with open(os.path.join(site, "topics", "human-rights.html"), encoding="utf-8") as fh:
+        text = fh.read()
+    assert 'data-instrument="example-report"' in text and "From a quote of its source" in text
+    assert f'href="{citation["url"]}"' in text
+    assert "<blockquote" not in text  # no quote recorded: no empty quote shown
+    assert re.search(r'words matched: <mark lang="[^"]+">this matches nothing</mark>', text)  # the words are still shown
+
+
+def test_highlight_and_excerpt():
+    from aigov.site.model import excerpt, highlight
+
+    assert highlight("Open data and open  DATA.", "open data") == [("Open data", True), (" and ", False), ("open  DATA", True), (".", False)]
+    assert highlight("a.b axb", "a.b") == [("a.b", True), (" axb", False)]  # the words, not a pattern
+    assert highlight("text", "") == [("text", False)] and highlight("", "x") == []
+    assert excerpt(highlight("short text with words", "words")) is None
+    long = " ".join(f"w{i}" for i in range(400)) + " the words " + " ".join(f"v{i}" for i in range(400))
+    cut = excerpt(highlight(long, "the words"), around=100)
+    assert cut[0] == ("…", False) and cut[-1] == ("…", False) and ("the words", True) in cut
+    middle = "".join(p for p, _ in cut[1:-1])
+    assert middle in long and len(middle) <= 2 * 100 + len("the words") and not middle.startswith(" ") and not middle.endswith(" ")
+    cut = excerpt(highlight("x" * 500 + " the words " + "y" * 90 + " the words " + "z" * 500, "the words"), around=100)
+    assert [p for p, matched in cut if matched] == ["the words", "the words"]  # marked words are never cut in two
+
+
+TAGGED = ("return Array.from(document.querySelectorAll('ol.tagged > li')).map(function (li) {"
+          " var quote = li.querySelector('blockquote');"
+          " return {id: li.getAttribute('data-instrument'), href: li.querySelector('p.tagged-title a').getAttribute('href'),"
+          " quote: quote ? quote.innerText : '', lang: quote ? quote.getAttribute('lang') : '',"
+          " marks: Array.from(li.querySelectorAll('mark')).filter(function (m) { return !m.closest('details:not([open])'); })"
+          ".map(function (m) { return m.innerText; }),"
+          " visible: li.offsetParent !== null}; });")
+
+
+def test_a_topic_page_lists_exactly_the_tagged_instruments_with_the_words_that_show_it(browser, site):
+    """For every topic: the instruments the CSV tags with it, each once, linked to its page, each with the
+    paragraph (or quote) the tag names, whose matched words are marked; following a link leads to the
+    instrument, whose page links back to the topic."""
+    from selenium.webdriver.common.by import By
+
+    passages = {(r["instrument_id"], r["seq"]): r for r in table_rows(COMMITTED, "passages")}
+    citations = {r["citation_id"]: r for r in table_rows(COMMITTED, "citations")}
+    tags = tags_from_the_csv()
+    assert sum(map(len, tags.values())) > 100  # the data has tags to check
+    for topic, expected in tags.items():
+        browser.get(url(site, f"topics/{topic}.html"))
+        shown = browser.execute_script(TAGGED)
+        assert sorted(x["id"] for x in shown) == sorted(expected), topic
+        for x in shown:
+            tag = expected[x["id"]]
+            assert x["visible"] and x["href"] == f"../instruments/{x['id']}.html"
+            source = passages[(x["id"], tag["passage_seq"])]["text"] if tag["passage_seq"] else citations[tag["citation_id"]]["quote"]
+            language = passages[(x["id"], tag["passage_seq"])]["language"] if tag["passage_seq"] else citations[tag["citation_id"]]["language"]
+            assert x["lang"] == language, (topic, x["id"])
+            assert squash(tag["matched"]) in squash(x["quote"]), (topic, x["id"])  # its justifying text holds the words
+            shown_text = squash(x["quote"]).strip("…")
+            assert all(part in squash(source) for part in shown_text.split("…")), (topic, x["id"])  # and is the tag's own text
+            assert x["marks"] and all(squash(m) == squash(tag["matched"]) for m in x["marks"]), (topic, x["id"], x["marks"])
+        assert console_errors(browser) == []
+    # through the menu to the list, to a topic, to an instrument and back
+    topic = max(tags, key=lambda t: len(tags[t]))
+    instrument = sorted(tags[topic])[0]
+    browser.get(url(site, "index.html"))
+    browser.find_element(By.CSS_SELECTOR, 'nav a[href="topics/index.html"]').click()
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Topics")
+    browser.find_element(By.CSS_SELECTOR, f'tr[data-topic="{topic}"] a').click()
+    assert browser.current_url.endswith(f"/topics/{topic}.html")
+    browser.find_element(By.CSS_SELECTOR, f'li[data-instrument="{instrument}"] p.tagged-title a').click()
+    assert browser.current_url.endswith(f"/instruments/{instrument}.html")
+    browser.find_element(By.CSS_SELECTOR, f'#main a[href="../topics/{topic}.html"]').click()
+    assert browser.current_url.endswith(f"/topics/{topic}.html")
+    assert console_errors(browser) == []

@@ -7,16 +7,19 @@ fed by a view-model that indexes every table by parent once (``model.py``), so
 each page costs O(its own rows). The same package gives the same bytes.
 
     index.html                    every instrument, with search and filters (assets/site.js)
-    instruments/<id>.html         titles, facts, participation by role, votes, relations, sources, commentary,
+    instruments/<id>.html         titles, facts, topics, participation by role, votes, relations, sources, commentary,
                                   and the text paragraph by paragraph (English and Chinese side by side)
     actors/<id>.html              what an actor issued, signed, sponsored, endorsed, how it voted
     events/<id>.html, systems/<id>.html
     articles/<id>.html            a commentary's mentions and claims against the record
-    actors/, events/, articles/   index.html lists
+    topics/<topic>.html           a topic: labels, definition, UNBIS term, every instrument tagged with it with the
+                                  paragraph or quote that shows it, the matched words marked
+    actors/, events/, articles/, topics/   index.html lists
     timeline.html                 every kind of instrument over time, undated ones counted
     un-resolutions.html           AI in UN resolutions: a chart per General Assembly and Human Rights Council session
-    about.html                    version, licence, citation, tables; the CSVs under datapackage/
-    feed.xml                      Atom feed of releases (release.feed: releases/*.json and CHANGELOG.md)
+    about.html                    version, licence, citation, tables, releases; the CSVs under datapackage/
+    feed.xml                      Atom feed of releases (release.feed: releases/*.json and CHANGELOG.md), its links
+                                  absolute from x-site-url in schemas/package.json; without it no feed, and no link to one
 
 Tables are read from the package generically; the optional ones (titles,
 subjects, participation_lists, passages…) add sections only where they exist.

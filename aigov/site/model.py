@@ -3,7 +3,9 @@
 Every child table is indexed by each of its single-column foreign keys when the
 model is built (dicts of lists, in table order), so a page asks for "the
 participation rows of this instrument" or "the citations of this actor" and gets
-them in O(its own rows): no page scans a whole table. The page views
+them in O(its own rows): no page scans a whole table. A row named by its primary
+key (the passage a topic tag names: instrument and seq) comes from a dict built
+once per table (``keyed``). The page views
 (``pages.py``) only choose and order what to show; the templates write the HTML.
 
 The model holds plain data (rows as the package gives them: text, an empty cell
@@ -17,8 +19,11 @@ import unicodedata
 from collections import defaultdict
 from urllib.parse import quote
 
-# Record tables that get a page each, and the field that names a record.
-PAGE_TABLES = {"instruments": "title_en", "actors": "name_en", "events": "name_en", "systems": "name", "articles": "title_en"}
+# Tables that get a page each, and the field that names a row; the field that identifies a row is "id"
+# unless PAGE_KEYS says otherwise.
+PAGE_TABLES = {"instruments": "title_en", "actors": "name_en", "events": "name_en", "systems": "name", "articles": "title_en",
+               "topics": "label_en"}
+PAGE_KEYS = {"topics": "topic"}
 WORDS = {"un": "UN", "ngo": "NGO", "ai": "AI", "iso": "ISO", "iso3": "ISO 3166 code", "url": "URL", "id": "id", "zh": "Chinese", "en": "English"}
 CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 # Participation roles that say who issued an instrument (the issuer filter) and who sponsored it.
@@ -58,6 +63,61 @@ def seq(row: dict) -> int:
     return int(row.get("seq") or 0)
 
 
+def highlight(text: str, words: str | None) -> list[tuple[str, bool]]:
+    """``text`` cut into (part, matched) pieces, every occurrence of ``words`` a matched piece: in any case and
+    with any run of white space between its words (a topic tag's ``matched`` is the words as printed).
+    Plain data: the template puts the matched pieces in <mark>."""
+    tokens = (words or "").split()
+    if not tokens:
+        return [(text, False)] if text else []
+    pattern = re.compile(r"\s+".join(map(re.escape, tokens)), re.I)
+    out, last = [], 0
+    for found in pattern.finditer(text):
+        if found.start() > last:
+            out.append((text[last:found.start()], False))
+        out.append((found.group(0), True))
+        last = found.end()
+    if last < len(text):
+        out.append((text[last:], False))
+    return out
+
+
+def excerpt(pieces: list[tuple[str, bool]], around: int = 300) -> list[tuple[str, bool]] | None:
+    """The pieces within ``around`` characters of the first matched one, cut at white space where there is
+    some near the cut, with "…" where text is left out; None where nothing would be left out."""
+    total = sum(len(p) for p, _ in pieces)
+    offset, first = 0, None
+    for piece, matched in pieces:
+        if matched:
+            first = (offset, offset + len(piece))
+            break
+        offset += len(piece)
+    if first is None or total <= 2 * around + (first[1] - first[0]) + 100:
+        return None
+    text = "".join(p for p, _ in pieces)
+    start, end = max(0, first[0] - around), min(total, first[1] + around)
+    if start > 0:  # begin after a space near the cut (none in Chinese: cut where the count falls)
+        space = text.find(" ", start, first[0])
+        start = space + 1 if 0 <= space < start + 40 else start
+    if end < total:
+        space = text.rfind(" ", first[1], end)
+        end = space if space > end - 40 else end
+    offset = 0
+    for piece, matched in pieces:  # never cut marked words in two
+        if matched and offset < start < offset + len(piece):
+            start = offset
+        if matched and offset < end < offset + len(piece):
+            end = offset + len(piece)
+        offset += len(piece)
+    out, offset = [], 0
+    for piece, matched in pieces:
+        lo, hi = max(start, offset), min(end, offset + len(piece))
+        if lo < hi:
+            out.append((piece[lo - offset:hi - offset], matched))
+        offset += len(piece)
+    return ([("…", False)] if start > 0 else []) + out + ([("…", False)] if end < total else [])
+
+
 class Model:
     """The package, indexed. Built once per site; every page reads from it."""
 
@@ -65,7 +125,7 @@ class Model:
         self.pkg, self.meta, self.root = pkg, meta or {}, root
         self.rows: dict[str, list[dict]] = pkg.rows
         self.tables = pkg.tables
-        self.by_id = {t: {r["id"]: r for r in self.rows.get(t, [])} for t in PAGE_TABLES if t in self.tables}
+        self.by_id = {t: {r[PAGE_KEYS.get(t, "id")]: r for r in self.rows.get(t, [])} for t in PAGE_TABLES if t in self.tables}
         # column -> table it references, per table (single-column foreign keys only)
         self.fk_targets: dict[str, dict[str, str]] = {}
         for name, table in self.tables.items():
@@ -80,6 +140,8 @@ class Model:
         for name, targets in self.fk_targets.items():
             for column in targets:
                 self._build_index(name, column)
+        # table -> {primary key values: row}, built on first use (passages by instrument and seq, citations by id)
+        self._keyed: dict[str, dict[tuple, dict]] = {}
         self._ancestors: dict[str, tuple[str, ...]] = {}
         self._hrefs: dict[tuple[str, str], str | None] = {}
         self._issuers = self._index_issuers()
@@ -111,6 +173,17 @@ class Model:
             if ref == target:
                 out += self.children(child, column, record_id)
         return out
+
+    def keyed(self, table: str, *key: str | None) -> dict | None:
+        """The row of ``table`` whose primary key is ``key`` (e.g. a passage by instrument id and seq), or None.
+        The table is indexed by its primary key once, on first use."""
+        index = self._keyed.get(table)
+        if index is None:
+            t = self.tables.get(table)
+            columns = t.primary_key if t is not None else []
+            index = {tuple(r.get(c) for c in columns): r for r in self.rows.get(table, [])} if columns else {}
+            self._keyed[table] = index
+        return index.get(tuple(key))
 
     def _index_issuers(self) -> dict[str, list[str]]:
         """Instrument id -> its issuers: issuer_id first, then every other issuer of the participation table."""

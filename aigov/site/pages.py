@@ -13,11 +13,11 @@ from urllib.parse import urlparse
 
 from .. import release
 from . import charts
-from .model import CJK, ISSUER_ROLE, SPONSOR_ROLES, VOTE_ROLES, Model, label, newest_first, search_text, seq, web_url
+from .model import CJK, ISSUER_ROLE, SPONSOR_ROLES, VOTE_ROLES, Model, excerpt, highlight, label, newest_first, search_text, seq, web_url
 from .templating import ASSETS, environment
 
 GENERATOR = "global-ai-governance build.py site"
-NAV = [("index.html", "Instruments"), ("actors/index.html", "Actors"), ("events/index.html", "Events"),
+NAV = [("index.html", "Instruments"), ("topics/index.html", "Topics"), ("actors/index.html", "Actors"), ("events/index.html", "Events"),
        ("articles/index.html", "Commentaries"), ("timeline.html", "Timeline"),
        ("un-resolutions.html", "AI in UN resolutions"), ("about.html", "About & downloads")]
 # How an actor's participation is headed on its page, by role.
@@ -33,6 +33,10 @@ PARTS = {"preamble": "Preamble", "operative": "Operative paragraphs", "annex": "
 LANGUAGES = {"ar": ("Arabic", "العربية"), "en": ("English", None), "es": ("Spanish", "Español"), "fr": ("French", "Français"),
              "ru": ("Russian", "Русский"), "zh": ("Chinese", "中文")}
 SIDE_BY_SIDE = ("en", "zh")  # the two texts shown side by side; the others fold away
+# Where a paragraph stands in its text, by part: with its number, and without one.
+PASSAGE_WHERE = {"preamble": ("preambular paragraph", "a preambular paragraph"),
+                 "operative": ("operative paragraph", "an operative paragraph"),
+                 "annex": ("annex paragraph", "a paragraph of the annex")}
 UN_PAGE = "un-resolutions.html"
 
 
@@ -53,7 +57,7 @@ class Site:
             "nav": NAV, "generator": GENERATOR, "name": pkg.name, "version": pkg.version,
             "en_title": en_title, "zh_title": zh_title, "description": desc.get("description", ""),
             "licence": {"path": licence.get("path", ""), "title": licence.get("title") or licence.get("name", "")},
-            "agreement": AGREEMENT, "vote_roles": VOTE_ROLES,
+            "agreement": AGREEMENT, "vote_roles": VOTE_ROLES, "feed": False,
         }
 
     def page(self, rel: str, template: str, title: str, title_lang: str | None = None, script: bool = False, **context) -> None:
@@ -170,7 +174,7 @@ class Site:
                   votes=self.votes(r, participation), titles=titles, subjects=subjects,
                   participation=self.participation(r, participation), outgoing=outgoing, incoming=incoming,
                   figures=sorted(m.children("figures", "instrument_id", rid), key=seq),
-                  text=self.text(rid), sources=self.sources("instruments", rid),
+                  topics=self.topics_of(rid), text=self.text(rid), sources=self.sources("instruments", rid),
                   mentions=self.mentions_of("instrument_id", rid))
 
     def votes(self, r: dict, participation: list[dict]) -> dict | None:
@@ -257,6 +261,67 @@ class Site:
         return {"columns": [about(tag) for tag in shown], "parts": parts, "matched": matched,
                 "others": [about(tag) for tag in languages if tag not in shown],
                 "ai": sum(1 for row in aligned if any(c is not None and c["mentions_ai"] == "true" for c in row))}
+
+    # --- topics --------------------------------------------------------------------
+
+    def topics_of(self, rid: str) -> list[dict]:
+        """The topics an instrument is tagged with, by English label: each with its page and, where a
+        paragraph of the text shows it, that paragraph's anchor on the instrument's page."""
+        m = self.m
+        out = []
+        for tag in m.children("topic_tags", "instrument_id", rid):
+            topic = m.record("topics", tag["topic"]) or {}
+            out.append({"topic": tag["topic"], "href": m.href("topics", tag["topic"]), "label_en": topic.get("label_en") or label(tag["topic"]),
+                        "label_zh": topic.get("label_zh"),
+                        "anchor": f"p{tag['passage_seq']}" if m.keyed("passages", rid, tag.get("passage_seq")) else None})
+        return sorted(out, key=lambda t: (t["label_en"].lower(), t["topic"]))
+
+    def tag_text(self, tag: dict) -> dict:
+        """What shows that an instrument deals with a topic: the paragraph of its text or the quote of its
+        source that the tag names, cut into pieces with the matched words marked (an excerpt around the
+        first of them where the text is long), and where it comes from."""
+        m = self.m
+        out = {"kind": None, "matched": tag.get("matched") or "", "lang": "und", "pieces": [], "short": None}
+        passage = m.keyed("passages", tag["instrument_id"], tag.get("passage_seq")) if tag.get("passage_seq") else None
+        citation = m.keyed("citations", tag.get("citation_id")) if passage is None and tag.get("citation_id") else None
+        if passage is not None:
+            part, number = passage.get("part") or "", (passage.get("number") or "").strip().rstrip(".")
+            with_number, without = PASSAGE_WHERE.get(part, (f"{label(part).lower()} paragraph", f"a paragraph of the {label(part).lower()}"))
+            english, _ = language_name(passage.get("language") or "")
+            count = int(tag.get("passages") or 1)
+            out.update(kind="passage", text=passage.get("text") or "", lang=passage.get("language") or "und",
+                       where=f"{with_number} {number}" if number else without, language=english,
+                       count=count, anchor=f"p{passage['seq']}")
+        elif citation is not None:
+            official = citation.get("official") == "true"
+            mark = ("Official source" + (", verbatim copy" if citation.get("copy") == "true" else "")) if official else \
+                "Not official" + (", verbatim copy of the official text" if citation.get("copy") == "true" else "")
+            out.update(kind="quote", text=citation.get("quote") or "", lang=citation.get("language") or "und",
+                       url=web_url(citation.get("url")), title=citation.get("title") or citation.get("url") or "", mark=mark)
+        if out["kind"]:
+            out["pieces"] = highlight(out["text"], out["matched"])
+            out["short"] = excerpt(out["pieces"])
+        out["found"] = any(matched for _, matched in out["pieces"])
+        return out
+
+    def topics(self) -> None:
+        """The topics list, and a page per topic: its labels, definition and UNBIS term, and every
+        instrument tagged with it with the paragraph or quote that shows it. O(each topic's tags)."""
+        m = self.m
+        topics = sorted(m.rows.get("topics", []), key=lambda t: (t["label_en"].lower(), t["topic"]))
+        by_date = {r["id"]: (r.get("date") or "9999", r["title_en"], r["id"]) for r in m.rows.get("instruments", [])}
+        listed = []
+        for t in topics:
+            tags = [tag for tag in m.children("topic_tags", "topic", t["topic"]) if tag["instrument_id"] in by_date]
+            tags.sort(key=lambda tag: by_date[tag["instrument_id"]])
+            entries = [{"row": m.record("instruments", tag["instrument_id"]), "href": m.href("instruments", tag["instrument_id"]),
+                        "tag": tag, "text": self.tag_text(tag)} for tag in tags]
+            self.page(f"topics/{t['topic']}.html", "topic.html", t["label_en"], t=t, entries=entries,
+                      quotes=sum(1 for e in entries if e["text"]["kind"] == "quote"))
+            listed.append({"row": t, "href": m.href("topics", t["topic"]), "count": len(entries)})
+        tagged = len({tag["instrument_id"] for tag in m.rows.get("topic_tags", [])})
+        self.page("topics/index.html", "topics.html", "Topics", topics=listed, tagged=tagged,
+                  instruments=len(m.rows.get("instruments", [])))
 
     def actor(self, a: dict) -> None:
         m = self.m
@@ -374,11 +439,16 @@ class Site:
         tables = [(name, self.pkg.resource(name)["path"], len(self.m.rows[name]), t.spec.get("description", ""))
                   for name, t in self.m.tables.items()]
         self.page("about.html", "about.html", "About and downloads", tables=tables,
-                  citation=release.citation_text(self.pkg, self.m.meta))
+                  citation=release.citation_text(self.pkg, self.m.meta), releases=release.releases(self.m.root))
         for rel, data in self.pkg.files.items():
             self.files[f"datapackage/{rel}"] = data
 
     def build(self) -> dict[str, bytes]:
+        # the feed first: the pages link to it only where there is one (it needs the site's address, x-site-url)
+        feed = release.feed_file(self.pkg, self.m.root, self.m.meta)
+        if feed is not None:
+            self.files["feed.xml"] = feed
+        self.common["feed"] = feed is not None
         self.index()
         for r in self.m.rows["instruments"]:
             self.instrument(r)
@@ -391,10 +461,10 @@ class Site:
         for a in self.m.rows.get("articles", []):
             self.article(a)
         self.lists()
+        self.topics()
         self.timeline()
         self.un_resolutions()
         self.about()
-        self.files["feed.xml"] = release.feed(self.pkg, self.m.root).encode("utf-8")
         for name in sorted(os.listdir(ASSETS)):
             with open(os.path.join(ASSETS, name), "rb") as fh:
                 self.files[f"assets/{name}"] = fh.read()

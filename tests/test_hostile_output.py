@@ -5,8 +5,11 @@ import os
 import shutil
 import time
 
+import pytest
 from test_contributor import NEW_STATEMENT, cli, contributor_env, realistic_copy, write
 
+from aigov import schema as _schema
+from aigov.checks.cells import cell_checker
 from conftest import ROOT
 
 
@@ -99,3 +102,60 @@ def test_validate_of_a_list_of_150000_entries_is_linear(tmp_path):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr[-2000:]
     assert "more problems not shown" in proc.stderr
     assert elapsed < 20, elapsed
+
+
+# ------------------------------------------------------------------ web addresses that browsers read differently
+
+_URL_FIELD = _schema.load_tables()["citations"].by_name["url"]
+
+
+@pytest.mark.parametrize("url, code", [
+    ("https://evil.example\\@un.org/x", "url-backslash"),   # urlsplit: host un.org; a browser: evil.example
+    ("https://un.org\\x", "url-backslash"),
+    ("https://un.org@evil.example/", "url-credentials"),    # a browser opens evil.example
+    ("https://user:pass@un.org/", "url-credentials"),
+    ("https:///x", "url-no-host"),                          # a browser opens the host named by the path: x
+    ("https://un.org:99999999999999999999/", "url-port"),   # urlsplit(...).port raises ValueError
+    ("https://un.org:0/", "url-port"),
+    ("https://un.org:http/", "url-port"),
+    ("https://un.org:/", "url-port"),
+    ("https://[::1]:x/", "url-port"),
+])
+def test_an_address_a_browser_reads_differently_is_refused(url, code):
+    bad = cell_checker(_URL_FIELD)(url)
+    assert bad is not None and bad.code == code, (url, bad)
+    assert "Traceback" not in bad.message
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.un.org/en/ai", "https://un.org/x?q=a@b", "https://un.org/a/@user", "https://un.org/#a@b",
+    "http://[2001:db8::1]/x", "https://docs.un.org/A/RES/78/265", "https://itu.int:443/x", "http://[::1]:8080/",
+])
+def test_an_ordinary_address_is_accepted(url):
+    assert cell_checker(_URL_FIELD)(url) is None
+
+
+def test_an_official_source_python_reads_on_a_registered_host_but_a_browser_does_not_is_refused(tmp_path):
+    """urlsplit reads the host of 'https://evil.example\\@fixture.test/…' as fixture.test (a registered publisher);
+    a browser turns the backslash into '/' and opens evil.example."""
+    src = realistic_copy(tmp_path / "sources")
+    body = NEW_STATEMENT.replace("https://fixture.test/oslo-statement", "https://evil.example\\@fixture.test/oslo-statement")
+    assert body != NEW_STATEMENT
+    write(str(src / "instruments" / "oslo-statement-on-test-data.yaml"), body)
+    proc = cli("validate", "--sources", src)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    assert "[url-backslash]" in proc.stderr
+
+
+@pytest.mark.parametrize("address, refused", [("https://fixture.test:8443/oslo-statement", True),
+                                               ("https://fixture.test:443/oslo-statement", False)])
+def test_an_official_source_on_another_port_is_not_on_its_registered_site(tmp_path, address, refused):
+    """A registered site is named without a port: the same host on another port is another server."""
+    src = realistic_copy(tmp_path / "sources")
+    write(str(src / "instruments" / "oslo-statement-on-test-data.yaml"),
+          NEW_STATEMENT.replace("https://fixture.test/oslo-statement", address))
+    proc = cli("validate", "--sources", src)
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    assert proc.returncode == (1 if refused else 0), proc.stderr
+    if refused:
+        assert "fixture.test:8443 is not a registered official publisher" in proc.stderr

@@ -136,11 +136,17 @@ def _string(field: Field, example: str | None, today):
         if example is not None and pattern.pattern == ID_RE.pattern:
             pattern_help = f"an id: lowercase letters, digits and single hyphens, e.g. {example!r}"
 
+    web_address = pattern is not None and pattern.pattern.startswith(_URL_START)
+
     def checker(value: str) -> Bad | None:
         if enum is not None and value not in enum:
             return Bad(f"not an allowed value (got {show(value)}, expected one of: {', '.join(field.enum)})", code="not-an-allowed-value")
         if pattern is not None and not pattern.fullmatch(value):
             return Bad(f"does not have the expected form (got {show(value)}, expected {pattern_help})", code="wrong-form")
+        if web_address:
+            found = _address(value)
+            if found is not None:
+                return found
         if field.free_text and value.startswith(_FORMULA_START):
             return Bad(f"starts with '{value[0]}' (got {show(value)}); spreadsheets would run this cell as a formula, "
                        "so reword it to start with a letter or digit", code="spreadsheet-formula")
@@ -223,6 +229,42 @@ _PATTERN_HELP = {
     r"Q[1-9][0-9]*": "a Wikidata id such as 'Q42'",
     r"[A-Z]{3}": "an ISO 3166-1 alpha-3 country code in capitals, e.g. 'CHN'",
 }
+
+
+# A field whose pattern starts so holds a web address (``https?://[^\s]+`` in schemas/).
+_URL_START = "https?://"
+_AUTHORITY_END = re.compile(r"[/?#]")
+
+
+def _address(value: str) -> Bad | None:
+    """What makes a browser open another site than the one Python's urlsplit (and a reader) sees in a
+    web address: a backslash (browsers read it as '/'), a user name or password before '@' (the site is
+    what follows the '@'), a missing host (browsers skip the extra slashes), a port that is not a number
+    (urlsplit raises on it). A real port is allowed here: an official source must be on a registered site on its
+    usual port (``derive.address_parts``, rule ``official_on_registered_host``)."""
+    if "\\" in value:
+        return Bad(f"contains a backslash (got {show(value)}); browsers read '\\' as '/', so they could open another "
+                   "site than the one the address seems to name: write '/' instead, or '%5C' inside the path", code="url-backslash")
+    rest = value.split("://", 1)[1]
+    authority = _AUTHORITY_END.split(rest, maxsplit=1)[0]
+    if "@" in authority:
+        return Bad(f"has a user name or password before '@' (got {show(value)}); a browser opens the site after the '@', "
+                   f"not {show(authority.rpartition('@')[0])}: give the page's own address, without the part up to '@'",
+                   code="url-credentials")
+    host, port = authority, ""
+    if authority.startswith("["):  # an IPv6 address: [2001:db8::1]
+        host, _, port = authority.partition("]")
+        host += "]"
+    elif ":" in authority:
+        host, _, port = authority.partition(":")
+        port = ":" + port
+    if host in ("", "[]"):
+        return Bad(f"has no site name after '//' (got {show(value)}); write the address as the browser shows it, "
+                   "e.g. 'https://www.un.org/…'", code="url-no-host")
+    if port and not (port[1:].isascii() and port[1:].isdigit() and 0 < int(port[1:]) < 65536):
+        return Bad(f"has {show(port)} after the site name, which is not a port (a number from 1 to 65535) (got {show(value)}); "
+                   "readers disagree on where such an address leads: remove it", code="url-port")
+    return None
 
 
 def _iso3166(value: str) -> Bad | None:

@@ -159,3 +159,37 @@ def test_an_official_source_on_another_port_is_not_on_its_registered_site(tmp_pa
     assert proc.returncode == (1 if refused else 0), proc.stderr
     if refused:
         assert "fixture.test:8443 is not a registered official publisher" in proc.stderr
+
+
+# ------------------------------------------------------------------ values later steps cannot hold
+
+
+@pytest.mark.parametrize("table, field, value, code", [
+    ("instruments", "date", "0999-12-31", "date-out-of-range"),
+    ("instruments", "date", "3000-01-01", "date-out-of-range"),
+    ("instruments", "date", "9999-12-31", "date-out-of-range"),
+    ("instruments", "date", "0000-01-01", "date-out-of-range"),
+    ("instruments", "cosponsor_count", str(2**63), "integer-out-of-range"),
+    ("instruments", "cosponsor_count", "9" * 5000, "integer-out-of-range"),  # int() refuses over 4,300 digits
+    ("figures", "value", "9" * 400, "number-out-of-range"),                   # float() gives inf
+], ids=["999", "3000", "9999", "0", "2**63", "5000-digits", "400-digits"])
+def test_a_value_no_later_step_can_hold_is_refused(table, field, value, code):
+    bad = cell_checker(_schema.load_tables()[table].by_name[field])(value)
+    assert bad is not None and bad.code == code, (value[:30], bad)
+
+
+@pytest.mark.parametrize("table, field, value", [
+    ("instruments", "date", "1000-01-01"), ("instruments", "date", "2999-12-31"), ("instruments", "date", "1899-12-31"),
+    ("instruments", "cosponsor_count", str(2**63 - 1)), ("figures", "value", "1" + "0" * 300),
+], ids=["1000", "2999", "1899", "2**63-1", "1e300"])
+def test_a_value_at_the_bounds_is_accepted(table, field, value):
+    assert cell_checker(_schema.load_tables()[table].by_name[field])(value) is None
+
+
+def test_validate_refuses_a_date_in_the_year_9999_in_plain_words(tmp_path):
+    src = realistic_copy(tmp_path / "sources")
+    write(str(src / "instruments" / "oslo-statement-on-test-data.yaml"),
+          NEW_STATEMENT + "date: '9999-12-31'\ndate_type: adopted\n")
+    proc = cli("validate", "--sources", src)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    assert "the year must be between 1000 and 2999" in proc.stderr and "[date-out-of-range]" in proc.stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import math
 import re
 import unicodedata
 from itertools import repeat
@@ -33,6 +34,11 @@ _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _FORMULA_START = ("=", "+", "-", "@")
 # Excel, LibreOffice and Google Sheets cut a cell at 32,767 characters.
 MAX_CELL = 32767
+# The years a date may have: far from the limits of Python's dates (year 1 to 9999, which a day
+# more or less overflows) and of pandas; dist writes dates before 1900 to xlsx as text.
+FIRST_YEAR, LAST_YEAR = 1000, 2999
+# A whole number is a 64-bit integer in SQLite, Parquet and pandas (Int64).
+MIN_INTEGER, MAX_INTEGER = -(2**63), 2**63 - 1
 
 
 class Bad(NamedTuple):
@@ -170,6 +176,10 @@ def _date(field: Field, example: str | None, today):
     def checker(value: str) -> Bad | None:
         if not DATE_RE.fullmatch(value):
             return Bad(f"not a date (got {show(value)}, expected YYYY-MM-DD, e.g. '2024-03-21')", code="not-a-date")
+        if not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
+            return Bad(f"is out of range (got {show(value)}): the year must be between {FIRST_YEAR} and {LAST_YEAR}, "
+                       "which every output (CSV, SQLite, Parquet, xlsx, pandas) holds; check the year for a typo",
+                       code="date-out-of-range")
         try:
             day = _dt.date.fromisoformat(value)
         except ValueError:
@@ -207,7 +217,18 @@ def _numeric(field: Field, example: str | None, today):
     def checker(value: str) -> Bad | None:
         if not form.fullmatch(value):
             return Bad(expected.format(show(value)), code="not-an-integer" if integer else "not-a-number")
-        return _bounds(field, convert(value), value)
+        shown = value if len(value) <= 30 else f"a number of {len(value.lstrip('-').partition('.')[0]):,} digits"
+        if integer:
+            # over 20 characters is out of range: int() of thousands of digits is slow, or refused
+            number = convert(value) if len(value) < 21 else None
+            if number is None or not MIN_INTEGER <= number <= MAX_INTEGER:
+                return Bad(f"is out of range (got {shown}): a whole number must be between {MIN_INTEGER:,} and {MAX_INTEGER:,}, "
+                           "the range SQLite, Parquet and pandas hold", code="integer-out-of-range")
+        else:
+            number = convert(value)
+            if math.isinf(number):
+                return Bad(f"is out of range (got {shown}): a number must be smaller than about 1.8e308", code="number-out-of-range")
+        return _bounds(field, number, value)
 
     return checker
 

@@ -105,31 +105,54 @@ def _printed(p) -> str:
     return f"{where}: {printable(p.field)}: {message}" if p.field else f"{where}: {message}"
 
 
+def _order(p):
+    return (p.path, p.line, p.column, p.field, p.message, p.code)
+
+
+def _by_file(problems) -> dict[str, set]:
+    """The distinct problems of each file."""
+    per_file: dict[str, set] = {}
+    for p in problems:
+        per_file.setdefault(p.path, set()).add(p)
+    return per_file
+
+
+def _first_of_each_file(per_file: dict[str, set]):
+    """The problems to print, in order: the first MAX_PER_FILE of each file, files in order, MAX_SHOWN in all.
+    Only what is printed is sorted, so that a file of 300,000 problems costs a pass, not a sort."""
+    import heapq
+
+    left = MAX_SHOWN
+    for path in sorted(per_file):
+        if left <= 0:
+            return
+        first = heapq.nsmallest(min(MAX_PER_FILE, left), per_file[path], key=_order)
+        left -= len(first)
+        yield from first
+
+
 def report(problems, stream=None, command: str = PROG) -> None:
     """Print every problem as ``path:line:column: field: message [code]`` (and as a GitHub annotation
     under GitHub Actions), then how many there are and what to run next. At most MAX_PER_FILE a
     file and MAX_SHOWN in all are shown (a hostile file can hold hundreds of thousands), with how
     many more there are; every line is printable (see printable)."""
     stream = stream or sys.stderr
-    problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.field, p.message))
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
-    per_file: dict[str, int] = {}
+    per_file = _by_file(problems)
+    total = sum(map(len, per_file.values()))
     shown = 0
-    for p in problems:
-        per_file[p.path] = per_file.get(p.path, 0) + 1
-        if per_file[p.path] > MAX_PER_FILE or shown >= MAX_SHOWN:
-            continue
+    for p in _first_of_each_file(per_file):
         shown += 1
         print(_printed(p), file=stream)
         if annotate:  # shown on the pull request's diff, on the line concerned (a newline is encoded as %0A)
             message = p.text
             print(f"::error file={_annotation(printable(p.path.replace(os.sep, '/')), True)},line={p.line},col={p.column}::"
                   f"{_annotation(chr(10).join(printable(part) for part in message.split(chr(10))))}", file=stream)
-    if shown < len(problems):
-        print(f"… and {len(problems) - shown} more problems not shown (at most {MAX_PER_FILE} a file and {MAX_SHOWN} in all); "
+    if shown < total:
+        print(f"… and {total - shown} more problems not shown (at most {MAX_PER_FILE} a file and {MAX_SHOWN} in all); "
               "fix these first.", file=stream)
     files = len(per_file)
-    print(f"\n{len(problems)} problem{'s' * (len(problems) != 1)} in {files} file{'s' * (files != 1)}; "
+    print(f"\n{total} problem{'s' * (total != 1)} in {files} file{'s' * (files != 1)}; "
           f"nothing was written. Fix them and run `{command}` again.", file=stream)
 
 

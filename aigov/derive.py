@@ -22,13 +22,20 @@ def citing_columns() -> dict[str, str]:
 # ------------------------------------------------------------- publishers
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def address_parts(url: str) -> tuple[str, str]:
-    """(lowercased host, path) of a web address."""
+    """(lowercased host, path) of a web address. A port other than the scheme's usual one stays
+    in the host ('un.org:8443'), so that no registered site (named without a port) covers it."""
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
+        port = parts.port
     except ValueError:
         return "", ""
+    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
     return host, parts.path
 
 

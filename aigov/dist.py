@@ -380,6 +380,28 @@ def write_parquet(pkg: published.Package, out_dir: str) -> list[str]:
 
 # --- xlsx -------------------------------------------------------------------
 
+# Excel counts days from 1900-01-01 (and takes 1900 for a leap year): a date before 1900-03-01
+# has no serial number, or a wrong one, so it is written as text, YYYY-MM-DD. Excel keeps 15
+# significant digits: a whole number larger than this is written as text, digit for digit.
+XLSX_FIRST_DATE = dt.date(1900, 3, 1)
+XLSX_MAX_EXACT = 10**15 - 1
+
+
+def _xlsx_cell(sheet, r: int, c: int, v, date) -> int:
+    """Write one typed value; xlsxwriter's status (0: written)."""
+    if isinstance(v, bool):
+        return sheet.write_boolean(r, c, v)
+    if isinstance(v, int) and abs(v) > XLSX_MAX_EXACT:
+        return sheet.write_string(r, c, str(v))  # as a number Excel would round it
+    if isinstance(v, (int, float)):
+        return sheet.write_number(r, c, v)
+    if isinstance(v, dt.date) and v < XLSX_FIRST_DATE:
+        return sheet.write_string(r, c, v.isoformat())  # Excel has no serial number for it
+    if isinstance(v, dt.date):
+        return sheet.write_datetime(r, c, dt.datetime(v.year, v.month, v.day), date)
+    return sheet.write_string(r, c, v)  # never a formula, number or link
+
+
 def write_xlsx(pkg: published.Package, path: str, meta: dict | None = None) -> str:
     import xlsxwriter
 
@@ -407,8 +429,9 @@ def write_xlsx(pkg: published.Package, path: str, meta: dict | None = None) -> s
         lines = [("Title", desc.get("title", pkg.name)), ("Data package", pkg.name), ("Version", pkg.version),
                  ("Licence", f"{licence.get('title') or licence.get('name', '')} ({licence.get('path', '')})"),
                  ("Citation", release.citation_text(pkg, meta)), ("Description", desc.get("description", "")),
-                 ("Note", "One sheet per table; an empty cell means no value. The same tables are in the "
-                          "package's CSV files, described in datapackage.json.")]
+                 ("Note", "One sheet per table; an empty cell means no value. A date before 1900-03-01 and a whole "
+                          "number of more than 15 digits are text (Excel has no date before 1900 and keeps 15 digits). "
+                          "The same tables are in the package's CSV files, described in datapackage.json.")]
         if released:
             lines.insert(3, ("Released", released))
         for r, (label, text) in enumerate(lines):
@@ -444,14 +467,7 @@ def write_xlsx(pkg: published.Package, path: str, meta: dict | None = None) -> s
                     v = row[f.name]
                     if v is None:
                         continue
-                    if isinstance(v, bool):
-                        status = sheet.write_boolean(r, c, v)
-                    elif isinstance(v, (int, float)):
-                        status = sheet.write_number(r, c, v)
-                    elif isinstance(v, dt.date):
-                        status = sheet.write_datetime(r, c, dt.datetime(v.year, v.month, v.day), date)
-                    else:
-                        status = sheet.write_string(r, c, v)  # never a formula, number or link
+                    status = _xlsx_cell(sheet, r, c, v, date)
                     if status:
                         raise ValueError(f"{table.name} row {r} {f.name}: cannot be written to xlsx (code {status})")
             sheet.freeze_panes(1, 0)

@@ -1,12 +1,16 @@
-"""One way to write a file: whole or not at all, never through a symbolic link.
+"""One way to write a file: whole or not at all, never through a symbolic link; and one way to
+read a file or a folder a command did not make, never through a link either.
 
 Every writer of the build uses ``write_atomic``: the package and the generated docs, the
-release files, the parse cache, ``--fix``, ``new`` and the importers.
+release files, the parse cache, ``--fix``, ``new`` and the importers. ``read_plain`` and
+``read_folder`` read the repository files shipped in the release zip and the package folder
+that dist and site read (``snapshots.verified`` and ``load`` make the same refusals their own way).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 
@@ -77,3 +81,51 @@ def usable_folder(path: str, option: str = "--out") -> str:
     if not os.path.isdir(parent):
         raise OutputRefused(f"{option} {path}: the folder that would hold it, {parent}, does not exist; create it first")
     return path
+
+
+class LinkRefused(Exception):
+    """A file or folder a command would read through a symbolic link (or that is not an ordinary
+    file); nothing was read from it."""
+
+    plain = True  # the command line prints the message, not a traceback
+
+
+# O_NOFOLLOW: opening fails if the last part of the path became a link since it was looked at.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_plain(path: str, what: str) -> bytes:
+    """The bytes of the ordinary file at ``path``; LinkRefused if it is a symbolic link (followed by
+    nothing) or not an ordinary file (a pipe would block). ``what`` says in the message what the
+    file is for. A missing file raises FileNotFoundError, as open() does."""
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        raise LinkRefused(f"{path} is a symbolic link; {what} is read only from ordinary files, never through a link: "
+                          "replace the link by the file itself")
+    if not stat.S_ISREG(info.st_mode):
+        raise LinkRefused(f"{path} is not an ordinary file (a folder, pipe or device); {what} must be an ordinary file")
+    fd = os.open(path, _READ_FLAGS)
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read()
+
+
+def read_folder(folder: str, what: str, skip_hidden: bool = True) -> dict[str, bytes]:
+    """Every file under ``folder`` as relative path (with '/') -> bytes, through no link: LinkRefused
+    if the folder itself, a folder inside it or a file in it is a symbolic link. Names starting with
+    '.' (a writer's temporary file) are skipped with ``skip_hidden``."""
+    if os.path.islink(folder):
+        raise LinkRefused(f"{folder} is a symbolic link; {what} is read only from the folder itself, never through a link: "
+                          "give the folder's own path")
+    files = {}
+    for base, dirs, names in os.walk(folder, followlinks=False):
+        dirs.sort()
+        for name in dirs:
+            if os.path.islink(os.path.join(base, name)):
+                raise LinkRefused(f"{os.path.join(base, name)} is a symbolic link to a folder; {what} is read only from "
+                                  "ordinary files and folders, never through a link: replace the link by the folder itself")
+        for name in sorted(names):
+            if skip_hidden and name.startswith("."):
+                continue
+            path = os.path.join(base, name)
+            files[os.path.relpath(path, folder).replace(os.sep, "/")] = read_plain(path, what)
+    return files

@@ -119,7 +119,26 @@ class _Source:
         if _is_url(self.base):
             with urllib.request.urlopen(self.base + rel) as response:  # noqa: S310 (the caller's URL)
                 return io.BytesIO(response.read())
-        return open(os.path.join(self.base, *rel.split("/")), "rb")
+        return _open_plain(self.base, rel)
+
+
+# O_NOFOLLOW: opening fails if the file became a link since it was looked at.
+_NOFOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _open_plain(folder: str, rel: str):
+    """The file ``rel`` of the package folder, opened without following a symbolic link: the folder,
+    a folder inside it or the file being a link is a PackageError (nothing is read through a link)."""
+    parts = rel.split("/")
+    for i in range(len(parts) + 1):
+        step = os.path.join(folder, *parts[:i])
+        if os.path.islink(step):
+            raise PackageError(f"{step} is a symbolic link; a package is read only from its own files and folders, "
+                               "never through a link: give the real folder, or replace the link by the file itself")
+    path = os.path.join(folder, *parts)
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise PackageError(f"{path} is not an ordinary file (a folder, pipe or device)")
+    return os.fdopen(os.open(path, _NOFOLLOW), "rb")
 
 
 def descriptor(path=None) -> dict:

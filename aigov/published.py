@@ -16,6 +16,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
+from .fileio import read_folder
 from .schema import Table, _field
 
 DESCRIPTOR = "datapackage.json"
@@ -83,14 +84,9 @@ def read(folder: str) -> Package:
     """Read a datapackage folder (or the path of its datapackage.json)."""
     if os.path.basename(folder) == DESCRIPTOR:
         folder = os.path.dirname(folder)
-    files = {}
-    for base, _, names in os.walk(folder):
-        for name in names:
-            if name.startswith("."):
-                continue
-            path = os.path.join(base, name)
-            with open(path, "rb") as fh:
-                files[os.path.relpath(path, folder).replace(os.sep, "/")] = fh.read()
+    if not os.path.isdir(folder) and not os.path.islink(folder):
+        raise FileNotFoundError(f"no folder {folder}: build the package first (python build.py)")
+    files = read_folder(folder, "a built package")  # never through a link: LinkRefused, in plain words
     if DESCRIPTOR not in files:
         raise FileNotFoundError(f"no {DESCRIPTOR} in {folder}: build the package first (python build.py)")
     descriptor = json.loads(files[DESCRIPTOR])

@@ -53,6 +53,33 @@ def field_label(src: Source, column: str | None) -> str:
     return ".".join(str(p) for p in src.trail + suffix)
 
 
+# 'did you mean …?' compares a mistaken id or field name with every id or name it could be: worked out for
+# every distinct mistake, a file of 300,000 of them would cost minutes (mistakes x choices comparisons).
+SUGGESTIONS = 200  # distinct mistakes per check for which it is worked out; the report shows fewer problems than that
+
+
+class Suggester:
+    """The closest choice to a mistaken value (difflib), worked out once per distinct value and for at
+    most ``limit`` distinct values; None after that, or when nothing is close enough."""
+
+    def __init__(self, limit: int = SUGGESTIONS):
+        self.memo: dict[tuple, str | None] = {}
+        self.left = limit
+
+    def closest(self, word: str, scope, choices, cutoff: float) -> str | None:
+        """The choice closest to ``word`` among ``choices`` (a sequence, or a function that gives it, called
+        only when needed); ``scope`` names the set of choices (a table) in the memo."""
+        key = (scope, word)
+        if key in self.memo:
+            return self.memo[key]
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        close = difflib.get_close_matches(word, choices() if callable(choices) else choices, n=1, cutoff=cutoff)
+        self.memo[key] = close[0] if close else None
+        return self.memo[key]
+
+
 def show(value: str, limit: int = 60) -> str:
     """A value quoted for a message, cut at ``limit`` characters."""
     text = value if len(value) <= limit else value[: limit - 1] + "…"
@@ -117,6 +144,7 @@ def tabulate(parsed: list[tuple[str, str, dict, dict]], tables: dict[str, Table]
     rows = {name: [] for name in tables}
     sources = {name: [] for name in tables}
     problems: list[Problem] = []
+    hints = Suggester()
     for table_name, path, data, marks in parsed:
         table = tables[table_name]
         src = Source(path, marks, ())
@@ -125,7 +153,7 @@ def tabulate(parsed: list[tuple[str, str, dict, dict]], tables: dict[str, Table]
         row = {}
         for key, value in data.items():
             if key not in allowed:
-                problems.append(problem(src, key, _unknown(key, allowed, table_name), code="unknown-field"))
+                problems.append(problem(src, key, _unknown(key, allowed, table_name, hints), code="unknown-field"))
             elif key in table.by_name:
                 if isinstance(value, str):
                     row[key] = value
@@ -146,11 +174,11 @@ def tabulate(parsed: list[tuple[str, str, dict, dict]], tables: dict[str, Table]
                 problems.append(problem(src, child.key, f"expected a list of entries (lines starting with '- '), got a {_kind(items)}",
                                         code="expected-list"))
                 continue
-            _child_rows(child, tables[child.name], table_name, record_id or stem, items, src, rows, sources, problems)
+            _child_rows(child, tables[child.name], table_name, record_id or stem, items, src, rows, sources, problems, hints)
     return rows, sources, problems
 
 
-def _child_rows(child, table, parent_table, parent_id, items, parent_src, rows, sources, problems):
+def _child_rows(child, table, parent_table, parent_id, items, parent_src, rows, sources, problems, hints):
     allowed = yaml_fields(child, table)
     parent_column = child.parents[parent_table]
     if child.scalar:
@@ -171,7 +199,7 @@ def _child_rows(child, table, parent_table, parent_id, items, parent_src, rows, 
         group_values = None
         for key, value in item.items():
             if key not in allowed:
-                problems.append(problem(src, key, _unknown(key, allowed, child.name), code="unknown-field"))
+                problems.append(problem(src, key, _unknown(key, allowed, child.name, hints), code="unknown-field"))
             elif child.group and key == child.group[0]:
                 group_values = value
             elif key in child.extras:
@@ -226,7 +254,7 @@ def _kind(value) -> str:
     return "list" if isinstance(value, list) else "mapping" if isinstance(value, dict) else "value"
 
 
-def _unknown(key: str, allowed: list[str], table: str) -> str:
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; allowed fields: {', '.join(allowed)}"
+def _unknown(key: str, allowed: list[str], table: str, hints: Suggester) -> str:
+    close = hints.closest(key, table, allowed, cutoff=0.6)
+    hint = f"; did you mean '{close}'?" if close else f"; allowed fields: {', '.join(allowed)}"
     return f"unknown field '{key}' for {table}{hint}"

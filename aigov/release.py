@@ -28,7 +28,7 @@ import warnings
 import zipfile
 from urllib.parse import urlsplit
 
-from .fileio import write_atomic
+from .fileio import read_plain, write_atomic
 from .schema import DERIVED_TABLES, TABLES
 
 RELEASES_DIR = "releases"
@@ -210,13 +210,13 @@ ZIP_MEMBERS = ("README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE-DATA")
 
 
 def read_members(root: str) -> dict[str, bytes]:
-    """The ZIP_MEMBERS that exist under ``root``, as name -> bytes."""
+    """The ZIP_MEMBERS that exist under ``root``, as name -> bytes. One that is a symbolic link is
+    refused (fileio.LinkRefused), wherever it points: the zip ships the repository's own files."""
     members = {}
     for name in ZIP_MEMBERS:
         path = os.path.join(root, name)
-        if os.path.exists(path):
-            with open(path, "rb") as fh:
-                members[name] = fh.read()
+        if os.path.lexists(path):
+            members[name] = read_plain(path, f"{name}, shipped in the release zip,")
     return members
 
 

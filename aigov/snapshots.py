@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 
 
@@ -112,11 +113,8 @@ def verified(manifest: Manifest, folder: str) -> dict[str, bytes]:
         if problem:
             raise SnapshotError(f"snapshot {manifest.name}: {rel!r}: {problem}")
         path = os.path.join(folder, *rel.split("/"))
-        try:
-            with open(path, "rb") as fh:
-                body = fh.read()
-        except OSError:
-            bad.append(f"{path}: missing")
+        body = _read(folder, rel, bad)
+        if body is None:
             continue
         actual = hashlib.sha256(body).hexdigest()
         if actual != digest:
@@ -126,3 +124,35 @@ def verified(manifest: Manifest, folder: str) -> dict[str, bytes]:
     if bad:
         raise SnapshotError(f"snapshot {manifest.name} in {folder} does not match snapshots/{manifest.name}.tsv:\n  " + "\n  ".join(bad))
     return out
+
+
+_NOFOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _read(folder: str, rel: str, bad: list[str]) -> bytes | None:
+    """The bytes of the snapshot file ``rel`` under ``folder``, or None with the reason added to ``bad``:
+    missing, a symbolic link (the file, or a folder on its way: never followed, even to the right
+    bytes), or not an ordinary file."""
+    parts = rel.split("/")
+    path = os.path.join(folder, *parts)
+    for i in range(1, len(parts) + 1):
+        step = os.path.join(folder, *parts[:i])
+        try:
+            info = os.lstat(step)
+        except OSError:
+            bad.append(f"{path}: missing")
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            bad.append(f"{step}: a symbolic link; a snapshot is read only from its own files, never through a link: "
+                       "fetch the snapshot again (python build.py fetch-snapshots)")
+            return None
+    if not stat.S_ISREG(info.st_mode):
+        bad.append(f"{path}: not an ordinary file")
+        return None
+    try:
+        fd = os.open(path, _NOFOLLOW)
+        with os.fdopen(fd, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        bad.append(f"{path}: cannot be read ({exc.strerror or exc})")
+        return None

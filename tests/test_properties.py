@@ -1,16 +1,19 @@
 """Property-based tests: any valid record survives YAML -> CSV -> pandas
 unchanged, and no mutation of a valid record crashes the build."""
 
+import datetime as dt
 import os
 import shutil
+import sqlite3
 import tempfile
 import unicodedata
 
+import openpyxl
 import pandas as pd
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from aigov import canonical, schema, yamlio
+from aigov import canonical, dist, load, published, schema, yamlio
 from conftest import MINIMAL, run_build
 from readme_recipe import read_table
 
@@ -33,7 +36,12 @@ TEXT = st.text(
 ).map(_clean).filter(lambda t: t is not None)
 ENGLISHISH = TEXT.filter(lambda t: not any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\u4e00" <= c <= "\u9fff" for c in t))
 CHINESE = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=12)
-DATES = st.dates(min_value=pd.Timestamp("1900-01-01").date(), max_value=pd.Timestamp("2100-12-31").date()).map(str)
+# Every year validate accepts (checks/cells.py: FIRST_YEAR, LAST_YEAR), with their edges and Excel's (1900-03-01) drawn often.
+DATES = st.one_of(
+    st.sampled_from(["1000-01-01", "2999-12-31", "1899-12-31", "1900-01-01", "1900-02-28", "1900-03-01", "1970-01-01"]),
+    st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(2999, 12, 31)).map(str))
+# Every whole number a count may hold (minimum 0, a 64-bit integer), with the edges drawn often.
+COUNTS = st.one_of(st.sampled_from([0, 1, 10**15 - 1, 10**15, 2**53 + 1, 2**63 - 1]), st.integers(0, 2**63 - 1)).map(str)
 PAST_DATES = st.dates(min_value=pd.Timestamp("1990-01-01").date(), max_value=pd.Timestamp("2026-11-01").date()).map(str)  # 'accessed' is never in the future
 
 
@@ -56,7 +64,7 @@ def instruments(draw):
         record["date"] = draw(DATES)
         record["date_type"] = "adopted"
     if draw(st.booleans()):
-        record["cosponsor_count"] = str(draw(st.integers(0, 10**12)))
+        record["cosponsor_count"] = draw(COUNTS)
     for field in ("short_name", "symbol", "summary", "note"):
         if draw(st.booleans()):
             record[field] = draw(ENGLISHISH)
@@ -101,8 +109,37 @@ def test_any_valid_record_round_trips_yaml_csv_pandas(record):
         cite = read_table(pkg, "citations").set_index("citation_id").loc["instruments/generated-record/1"]
         assert cite["title"] == record["sources"][0]["title"]
         assert cite["accessed"].strftime("%Y-%m-%d") == record["sources"][0]["accessed"]
+        _date_and_integer_cells_round_trip(pkg, work, record)
     finally:
         shutil.rmtree(work)
+
+
+def _date_and_integer_cells_round_trip(pkg, work, record):
+    """The date and integer cells of the record, read back from aigov.load, the SQLite file and the xlsx (openpyxl)."""
+    wanted = {f: record.get(f) for f in ("date", "cosponsor_count")}
+    row = load.load("instruments", pkg).set_index("id").loc["generated-record"]
+    got = {"date": None if pd.isna(row["date"]) else row["date"].strftime("%Y-%m-%d"),
+           "cosponsor_count": None if pd.isna(row["cosponsor_count"]) else str(int(row["cosponsor_count"]))}
+    assert got == wanted, ("load", got, wanted)
+    package = published.read(pkg)
+    with sqlite3.connect(dist.write_sqlite(package, os.path.join(work, "t.db"))) as db:
+        date, count = db.execute("SELECT date, cosponsor_count FROM instruments WHERE id = 'generated-record'").fetchone()
+    assert {"date": date, "cosponsor_count": None if count is None else str(count)} == wanted, ("sqlite", date, count)
+    assert count is None or isinstance(count, int)
+    book = openpyxl.load_workbook(dist.write_xlsx(package, os.path.join(work, "t.xlsx")), read_only=True)
+    rows = book["instruments"].iter_rows(values_only=True)
+    header = next(rows)
+    cells = dict(zip(header, next(r for r in rows if r[header.index("id")] == "generated-record")))
+    date, count = cells["date"], cells["cosponsor_count"]
+    if isinstance(date, dt.datetime):  # a real date in Excel from 1900-03-01, text before
+        assert date.date() >= dist.XLSX_FIRST_DATE
+        date = date.date().isoformat()
+    else:
+        assert date is None or date < "1900-03-01", date
+    if isinstance(count, (int, float)):  # a number in Excel up to 15 digits, text beyond
+        assert count == int(count) and abs(count) <= dist.XLSX_MAX_EXACT
+        count = str(int(count))
+    assert {"date": date, "cosponsor_count": count} == wanted, ("xlsx", cells["date"], cells["cosponsor_count"])
 
 
 with open(os.path.join(MINIMAL, "instruments", "example-declaration.yaml"), encoding="utf-8") as _fh:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import math
 import re
 import unicodedata
 from itertools import repeat
@@ -33,6 +34,11 @@ _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _FORMULA_START = ("=", "+", "-", "@")
 # Excel, LibreOffice and Google Sheets cut a cell at 32,767 characters.
 MAX_CELL = 32767
+# The years a date may have: far from the limits of Python's dates (year 1 to 9999, which a day
+# more or less overflows) and of pandas; dist writes dates before 1900 to xlsx as text.
+FIRST_YEAR, LAST_YEAR = 1000, 2999
+# A whole number is a 64-bit integer in SQLite, Parquet and pandas (Int64).
+MIN_INTEGER, MAX_INTEGER = -(2**63), 2**63 - 1
 
 
 class Bad(NamedTuple):
@@ -136,11 +142,17 @@ def _string(field: Field, example: str | None, today):
         if example is not None and pattern.pattern == ID_RE.pattern:
             pattern_help = f"an id: lowercase letters, digits and single hyphens, e.g. {example!r}"
 
+    web_address = pattern is not None and pattern.pattern.startswith(_URL_START)
+
     def checker(value: str) -> Bad | None:
         if enum is not None and value not in enum:
             return Bad(f"not an allowed value (got {show(value)}, expected one of: {', '.join(field.enum)})", code="not-an-allowed-value")
         if pattern is not None and not pattern.fullmatch(value):
             return Bad(f"does not have the expected form (got {show(value)}, expected {pattern_help})", code="wrong-form")
+        if web_address:
+            found = _address(value)
+            if found is not None:
+                return found
         if field.free_text and value.startswith(_FORMULA_START):
             return Bad(f"starts with '{value[0]}' (got {show(value)}); spreadsheets would run this cell as a formula, "
                        "so reword it to start with a letter or digit", code="spreadsheet-formula")
@@ -164,6 +176,10 @@ def _date(field: Field, example: str | None, today):
     def checker(value: str) -> Bad | None:
         if not DATE_RE.fullmatch(value):
             return Bad(f"not a date (got {show(value)}, expected YYYY-MM-DD, e.g. '2024-03-21')", code="not-a-date")
+        if not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
+            return Bad(f"is out of range (got {show(value)}): the year must be between {FIRST_YEAR} and {LAST_YEAR}, "
+                       "which every output (CSV, SQLite, Parquet, xlsx, pandas) holds; check the year for a typo",
+                       code="date-out-of-range")
         try:
             day = _dt.date.fromisoformat(value)
         except ValueError:
@@ -201,7 +217,18 @@ def _numeric(field: Field, example: str | None, today):
     def checker(value: str) -> Bad | None:
         if not form.fullmatch(value):
             return Bad(expected.format(show(value)), code="not-an-integer" if integer else "not-a-number")
-        return _bounds(field, convert(value), value)
+        shown = value if len(value) <= 30 else f"a number of {len(value.lstrip('-').partition('.')[0]):,} digits"
+        if integer:
+            # over 20 characters is out of range: int() of thousands of digits is slow, or refused
+            number = convert(value) if len(value) < 21 else None
+            if number is None or not MIN_INTEGER <= number <= MAX_INTEGER:
+                return Bad(f"is out of range (got {shown}): a whole number must be between {MIN_INTEGER:,} and {MAX_INTEGER:,}, "
+                           "the range SQLite, Parquet and pandas hold", code="integer-out-of-range")
+        else:
+            number = convert(value)
+            if math.isinf(number):
+                return Bad(f"is out of range (got {shown}): a number must be smaller than about 1.8e308", code="number-out-of-range")
+        return _bounds(field, number, value)
 
     return checker
 
@@ -223,6 +250,42 @@ _PATTERN_HELP = {
     r"Q[1-9][0-9]*": "a Wikidata id such as 'Q42'",
     r"[A-Z]{3}": "an ISO 3166-1 alpha-3 country code in capitals, e.g. 'CHN'",
 }
+
+
+# A field whose pattern starts so holds a web address (``https?://[^\s]+`` in schemas/).
+_URL_START = "https?://"
+_AUTHORITY_END = re.compile(r"[/?#]")
+
+
+def _address(value: str) -> Bad | None:
+    """What makes a browser open another site than the one Python's urlsplit (and a reader) sees in a
+    web address: a backslash (browsers read it as '/'), a user name or password before '@' (the site is
+    what follows the '@'), a missing host (browsers skip the extra slashes), a port that is not a number
+    (urlsplit raises on it). A real port is allowed here: an official source must be on a registered site on its
+    usual port (``derive.address_parts``, rule ``official_on_registered_host``)."""
+    if "\\" in value:
+        return Bad(f"contains a backslash (got {show(value)}); browsers read '\\' as '/', so they could open another "
+                   "site than the one the address seems to name: write '/' instead, or '%5C' inside the path", code="url-backslash")
+    rest = value.split("://", 1)[1]
+    authority = _AUTHORITY_END.split(rest, maxsplit=1)[0]
+    if "@" in authority:
+        return Bad(f"has a user name or password before '@' (got {show(value)}); a browser opens the site after the '@', "
+                   f"not {show(authority.rpartition('@')[0])}: give the page's own address, without the part up to '@'",
+                   code="url-credentials")
+    host, port = authority, ""
+    if authority.startswith("["):  # an IPv6 address: [2001:db8::1]
+        host, _, port = authority.partition("]")
+        host += "]"
+    elif ":" in authority:
+        host, _, port = authority.partition(":")
+        port = ":" + port
+    if host in ("", "[]"):
+        return Bad(f"has no site name after '//' (got {show(value)}); write the address as the browser shows it, "
+                   "e.g. 'https://www.un.org/…'", code="url-no-host")
+    if port and not (port[1:].isascii() and port[1:].isdigit() and 0 < int(port[1:]) < 65536):
+        return Bad(f"has {show(port)} after the site name, which is not a port (a number from 1 to 65535) (got {show(value)}); "
+                   "readers disagree on where such an address leads: remove it", code="url-port")
+    return None
 
 
 def _iso3166(value: str) -> Bad | None:

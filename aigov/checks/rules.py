@@ -215,9 +215,10 @@ def snapshots_are_pinned(ctx):
 
 def supports_names_facts(ctx):
     """A source's supports: list names fact fields of its own record that are filled."""
-    filled = {}
+    filled, listed = {}, {}
     for name in FILE_TABLES:
         facts = {f.name for f in ctx.tables[name].fields if f.fact} | ({"issuer_id"} if name == "instruments" else set())
+        listed[name] = ", ".join(sorted(facts))  # said in each message: built once, not once per problem
         for row in ctx.rows[name]:
             filled[(name, row.get("id"))] = (facts, row)
     parents = citing_columns()
@@ -231,7 +232,7 @@ def supports_names_facts(ctx):
             where = src.marks.get(src.trail + ("supports", position)) or src.where("supports")
             label = f"{field_label(src, None)}.supports.{position}"
             if fact not in facts:
-                yield ctx.problem_at(src, where, label, f"{show(fact)} is not a fact of {table} that sources support; use one of: {', '.join(sorted(facts))}")
+                yield ctx.problem_at(src, where, label, f"{show(fact)} is not a fact of {table} that sources support; use one of: {listed.get(table, '')}")
             elif fact not in record:
                 yield ctx.problem_at(src, where, label, f"the record has no {fact}; remove it from supports")
 

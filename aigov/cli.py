@@ -466,18 +466,27 @@ def _fetch_options(p) -> None:
     p.add_argument("--cache", metavar="DIR", help="the cache folder (default: .cache/snapshots/)")
 
 
-def fetch_snapshots_command(args) -> int:
-    """Fetch the raw files of the committed manifests into the cache, each checked against its sha256."""
-    from . import snapshot_fetch, snapshots
+def _snapshot_step(command: str, call, show):
+    """Run a snapshot step: its results, each printed with ``show``, or None once its refusal is printed."""
+    from . import snapshots
 
     try:
-        reports = snapshot_fetch.fetch_all(ROOT, args.names or None, mirror=args.mirror, cache_dir=args.cache)
+        results = call()
     except snapshots.SnapshotError as exc:
-        print(f"fetch-snapshots: {exc}", file=sys.stderr)
-        return 1
-    for report in reports:
-        print(report)
-    return 0
+        print(f"{command}: {exc}", file=sys.stderr)
+        return None
+    for result in results:
+        print(show(result))
+    return results
+
+
+def fetch_snapshots_command(args) -> int:
+    """Fetch the raw files of the committed manifests into the cache, each checked against its sha256."""
+    from . import snapshot_fetch
+
+    fetched = _snapshot_step("fetch-snapshots", lambda: snapshot_fetch.fetch_all(ROOT, args.names or None, mirror=args.mirror,
+                                                                                  cache_dir=args.cache), str)
+    return 1 if fetched is None else 0
 
 
 def _refresh_options(p) -> None:
@@ -488,15 +497,12 @@ def _refresh_options(p) -> None:
 
 def refresh_snapshots_command(args) -> int:
     """Re-pin the UN's snapshot manifests to their repositories' newest commit (the weekly workflow)."""
-    from . import snapshot_refresh, snapshots
+    from . import snapshot_refresh
 
-    try:
-        done = snapshot_refresh.refresh_all(ROOT, args.names or None, cache_dir=args.cache)
-    except snapshots.SnapshotError as exc:
-        print(f"refresh-snapshots: {exc}", file=sys.stderr)
+    done = _snapshot_step("refresh-snapshots", lambda: snapshot_refresh.refresh_all(ROOT, args.names or None, cache_dir=args.cache),
+                          lambda refresh: refresh.line())
+    if done is None:
         return 1
-    for refresh in done:
-        print(refresh.line())
     if not done:
         print("every UNxml snapshot already pins its repository's newest commit")
     if args.summary and done:

@@ -23,7 +23,15 @@ def test_both_seed_articles_have_records():
     assert len(ARTICLES) == 2
 
 
-@pytest.mark.skipif(not os.path.isdir(SEEDS), reason="../shared/seeds is not beside this checkout")
+# The seeds are two copyrighted commentaries: they are read from ../shared/seeds, never committed or fetched.
+# Where ../shared is not beside the clone (GitHub's runners), the workflow says so with AIGOV_NO_SEEDS=1 and
+# the check is skipped with that reason; anywhere else under CI a missing folder fails, so it is never skipped unseen.
+if not os.path.isdir(SEEDS) and os.environ.get("CI") and not os.environ.get("AIGOV_NO_SEEDS"):
+    pytest.fail(f"the seed articles are missing at {SEEDS}; CI here must have ../shared beside the clone "
+                "(set AIGOV_NO_SEEDS=1 where it cannot)", pytrace=False)
+
+
+@pytest.mark.skipif(not os.path.isdir(SEEDS), reason="../shared/seeds is not beside this checkout (AIGOV_NO_SEEDS)")
 @pytest.mark.parametrize("path", ARTICLES, ids=[os.path.basename(p) for p in ARTICLES])
 def test_every_quote_is_verbatim_from_the_seed(path):
     text = seed_text(path)

@@ -18,6 +18,12 @@ sources/actors/united-nations.yaml:
   official text (``copy: true``, ``copy_of:`` undocs.org) on a registered
   path prefix (github.com/UNxml), each pinned to a ``snapshot:`` file listed in
   the committed snapshots/unxml-garesolutions.tsv manifest;
+- their text as ``passages:`` (see sources/instruments/unga-res-75-176.yaml):
+  40-200 paragraphs (preamble, operative part, an annex in one resolution of
+  four) in English and Chinese, in all six languages for one resolution of
+  three, ~340 characters each, each citing its language's file among the
+  record's sources; about half the rows of a 100k package are passages, as in
+  the real data, and the topic tags the build derives from them are counted;
 - declarations endorsed by 10-80 states, with a figure and a complete list;
 - actors: all ISO 3166 states (a quarter with ``official_hosts:``), the UN
   (publisher of un.org, undocs.org, github.com/UNxml), organisations that
@@ -32,11 +38,15 @@ with zero problems. Deterministic for a given size.
 import argparse
 import os
 import random
+import sys
 import textwrap
 
 import pycountry
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from aigov import topics  # noqa: E402  (the build's tagger: how many topic_tags rows the passages give)
+
 STATES = sorted(c.alpha_3.lower() for c in pycountry.countries)
 MEMBERS = STATES[:193]  # the voting membership: 193 states, like the General Assembly
 LANGUAGES = ["ar", "en", "es", "fr", "ru", "zh"]
@@ -56,6 +66,122 @@ UN_PUBLISHER = "'United Nations, Department for General Assembly and Conference 
 def folded(text):
     """A long text as a '>-' block, folded at 100 characters like the canonical writer."""
     return ">-\n" + textwrap.indent(textwrap.fill(text, 98), "  ") + "\n"
+
+
+# Paragraphs of a resolution's text, assembled from parallel phrases in the six languages (the
+# same choices in every language, like the UN's translations, under the same element ids). The
+# English and Chinese phrases carry the words the topic rules look for (crosswalks/topic-rules.json),
+# so the passages give topic tags the way real resolutions do.
+PREAMBLE = {
+    "en": ["Recalling", "Recognizing", "Noting with concern", "Reaffirming", "Stressing", "Acknowledging", "Welcoming",
+           "Bearing in mind"],
+    "zh": ["回顾", "确认", "关切地注意到", "重申", "强调", "承认", "欢迎", "铭记"],
+    "fr": ["Rappelant", "Considérant", "Notant avec préoccupation", "Réaffirmant", "Soulignant", "Constatant"],
+    "es": ["Recordando", "Reconociendo", "Observando con preocupación", "Reafirmando", "Destacando", "Reconociendo también"],
+    "ru": ["ссылаясь на", "признавая", "с озабоченностью отмечая", "вновь подтверждая", "подчеркивая", "отмечая"],
+    "ar": ["إذ تشير إلى", "وإذ تسلم", "وإذ تلاحظ مع القلق", "وإذ تؤكد من جديد", "وإذ تشدد على", "وإذ تقر"],
+}
+OPERATIVE = {
+    "en": ["Encourages Member States to promote", "Requests the Secretary-General to report on", "Calls upon all States to address",
+           "Decides to continue its consideration of", "Invites the relevant United Nations entities to support",
+           "Emphasizes the importance of", "Urges all stakeholders to strengthen"],
+    "zh": ["鼓励会员国促进", "请秘书长报告", "吁请所有国家处理", "决定继续审议", "请联合国相关实体支持", "强调", "敦促所有利益攸关方加强"],
+    "fr": ["Encourage les États Membres à promouvoir", "Prie le Secrétaire général de rendre compte de",
+           "Demande à tous les États de traiter", "Décide de poursuivre l'examen de", "Souligne l'importance de"],
+    "es": ["Alienta a los Estados Miembros a promover", "Solicita al Secretario General que informe sobre",
+           "Exhorta a todos los Estados a abordar", "Decide seguir examinando", "Destaca la importancia de"],
+    "ru": ["призывает государства-члены содействовать", "просит Генерального секретаря представить доклад о",
+           "призывает все государства рассмотреть", "постановляет продолжить рассмотрение", "подчеркивает важность"],
+    "ar": ["تشجع الدول الأعضاء على تعزيز", "تطلب إلى الأمين العام أن يقدم تقريرا عن", "تهيب بجميع الدول أن تعالج",
+           "تقرر مواصلة النظر في", "تشدد على أهمية"],
+}
+SUBJECTS_TEXT = {
+    "en": ["safe, secure and trustworthy artificial intelligence systems", "the digital divide between and within countries",
+           "the use of artificial intelligence in the military domain", "human rights and fundamental freedoms",
+           "the 2030 Agenda for Sustainable Development", "the protection of personal data and privacy",
+           "capacity-building for developing countries", "decent work and the world of work",
+           "information integrity and the spread of disinformation", "the health of women and girls",
+           "education and digital skills", "international standards and interoperability",
+           "the environmental impact and energy consumption of data centres", "children and young people",
+           "intellectual property and copyright", "open-source software and open data",
+           "international cooperation", "the Charter of the United Nations", "the work of the relevant United Nations entities",
+           "regional and subregional organizations", "the resources of the Organization", "the mandate of the Office"],
+    "zh": ["安全、可靠和值得信赖的人工智能系统", "各国之间和各国内部的数字鸿沟", "人工智能在军事领域的使用", "人权和基本自由",
+           "2030年可持续发展议程", "个人数据和隐私的保护", "发展中国家的能力建设", "体面工作和工作世界", "信息完整性和虚假信息的传播",
+           "妇女和女童的健康", "教育和数字技能", "国际标准和互操作性", "数据中心的环境影响和能源消耗", "儿童和青年", "知识产权和版权",
+           "开源软件和开放数据", "国际合作", "联合国宪章", "联合国相关实体的工作", "区域和次区域组织", "本组织的资源", "该办公室的任务"],
+    "fr": ["des systèmes d'intelligence artificielle sûrs, sécurisés et dignes de confiance", "la fracture numérique",
+           "les droits humains et les libertés fondamentales", "le Programme de développement durable à l'horizon 2030",
+           "la coopération internationale", "la Charte des Nations Unies", "le renforcement des capacités"],
+    "es": ["sistemas de inteligencia artificial seguros y fiables", "la brecha digital", "los derechos humanos y las libertades fundamentales",
+           "la Agenda 2030 para el Desarrollo Sostenible", "la cooperación internacional", "la Carta de las Naciones Unidas",
+           "la creación de capacidad"],
+    "ru": ["безопасные, защищенные и надежные системы искусственный интеллект", "цифровой разрыв", "права человека и основные свободы",
+           "Повестка дня в области устойчивого развития на период до 2030 года", "международное сотрудничество",
+           "Устав Организации Объединенных Наций", "наращивание потенциала"],
+    "ar": ["نظم الذكاء الاصطناعي المأمونة والموثوقة", "الفجوة الرقمية", "حقوق الإنسان والحريات الأساسية",
+           "خطة التنمية المستدامة لعام 2030", "التعاون الدولي", "ميثاق الأمم المتحدة", "بناء القدرات"],
+}
+TAILS = {
+    "en": ["in accordance with international law", "and stresses the importance of continued dialogue in this regard",
+           "within existing resources", "taking into account national circumstances and priorities",
+           "with the full and effective participation of all stakeholders"],
+    "zh": ["符合国际法", "并强调在这方面继续对话的重要性", "在现有资源范围内", "同时考虑到各国的国情和优先事项", "让所有利益攸关方充分有效参与"],
+    "fr": ["conformément au droit international", "dans la limite des ressources existantes"],
+    "es": ["de conformidad con el derecho internacional", "con cargo a los recursos existentes"],
+    "ru": ["в соответствии с международным правом", "в рамках имеющихся ресурсов"],
+    "ar": ["وفقا للقانون الدولي", "في حدود الموارد المتاحة"],
+}
+AI_WORDS = {"en": "artificial intelligence", "zh": "人工智能", "fr": "intelligence artificielle", "es": "inteligencia artificial",
+            "ru": "искусственный интеллект", "ar": "الذكاء الاصطناعي"}
+
+
+def paragraph(lang, part, choice):
+    """One paragraph's text in ``lang`` from the choices (opening, subjects, tail) made once for all languages."""
+    opening, subjects, tail = choice
+    openings = PREAMBLE[lang] if part == "preamble" else OPERATIVE[lang]
+    pool = SUBJECTS_TEXT[lang]
+    named = [pool[i % len(pool)] for i in subjects]
+    sep, last = ("、", "和") if lang == "zh" else (", ", " and ") if lang == "en" else (", ", ", ")
+    listed = sep.join(named[:-1]) + last + named[-1] if len(named) > 1 else named[0]
+    ending = TAILS[lang][tail % len(TAILS[lang])]
+    if lang == "zh":
+        return f"{openings[opening % len(openings)]}{listed}，{ending}{'，' if part == 'preamble' else '。'}"
+    return f"{openings[opening % len(openings)]} {listed}, {ending}{',' if part == 'preamble' else ';'}"
+
+
+def passages(n, session, rng):
+    """The passages of a resolution: its paragraphs in English and Chinese (in one resolution of three,
+    in all six languages), preamble, operative part and sometimes an annex, each language's file as
+    source_url. Returns (YAML text, number of passages, number of topic tags they give)."""
+    langs = LANGUAGES if n % 3 == 1 else ["en", "zh"]
+    count = rng.randint(40, 200)
+    preamble = count * 2 // 5
+    annex = count // 4 if n % 4 == 0 else 0
+    layout = []  # (eid, part, number)
+    for i in range(count):
+        if i < preamble:
+            layout.append((f"container_{i + 1}", "preamble", None))
+        elif i < count - annex:
+            layout.append((f"para_{i - preamble + 1}", "operative", f"{i - preamble + 1}."))
+        else:
+            k = i - (count - annex)
+            layout.append((f"annex_1__para_{k + 1}", "annex", None if k == 0 else f"({chr(97 + (k - 1) % 26)})"))
+    choices = [(rng.randrange(8), rng.sample(range(22), rng.randint(2, 11)), rng.randrange(5)) for _ in layout]
+    text, tags = "passages:\n", set()
+    for lang in langs:
+        url = f"{UN_COPY}/{session}session/{LANGUAGE_NAMES[lang]}/A_RES_{session}_{n}-{lang.upper()}.xml"
+        for (eid, part, number), choice in zip(layout, choices):
+            body = paragraph(lang, part, choice) if (eid, part) != ("annex_1__para_1", "annex") else {
+                "en": "Annex", "zh": "附件", "fr": "Annexe", "es": "Anexo", "ru": "Приложение", "ar": "المرفق"}[lang]
+            text += f"  - language: {lang}\n    eid: {eid}\n    part: {part}\n"
+            if number:
+                text += f"    number: '{number}'\n"
+            text += (f"    text: >-\n{textwrap.indent(textwrap.fill(body, 94, break_long_words=False, break_on_hyphens=False), '      ')}\n"
+                     f"    mentions_ai: {'true' if AI_WORDS[lang] in body else 'false'}\n    source_url: >-\n      {url}\n")
+            if lang in topics.LANGUAGES:  # a resolution is about AI, so every paragraph of its text is tagged
+                tags.update(topics.tags_of_text(body, lang))
+    return text, count * len(langs), len(tags)
 
 
 RESOLUTION_NOTE = (
@@ -222,6 +348,9 @@ def resolution(w, n, session, recorded, earlier, extracts, texts, rng):
     subjects = rng.sample(SUBJECTS, rng.randint(1, 4))
     text += "unbis_subjects:\n" + "".join(f"  - {s}\n" for s in subjects)
     rows += len(subjects)
+    body, count, tags = passages(n, session, rng)
+    text += body
+    rows += count + tags  # passages, and the topic_tags rows the build derives from them
     text += "participation:\n"
     for role, ids, url in groups:
         text += f"  - actor_ids: {wrap(ids)}\n    role: {role}\n"
@@ -325,17 +454,18 @@ def generate(out: str, rows: int, seed: int = 1) -> int:
     events(w, sessions, summits, orgs, rng)
     systems(w, orgs)
     instruments, n = [], 0
-    # vote-heavy: per five instruments, two recorded votes, one resolution without a vote, two declarations
+    # vote-heavy: per five instruments, two recorded votes, one resolution without a vote, two declarations,
+    # interleaved so that a small size has each kind
     while w.total < rows * 0.95:
         kind = n % 5
-        if kind < 3:
-            iid = resolution(w, n, sessions[n % len(sessions)], kind < 2, instruments[-50:], extracts, texts, rng)
+        if kind in (0, 2, 4):
+            iid = resolution(w, n, sessions[n % len(sessions)], kind != 2, instruments[-50:], extracts, texts, rng)
         else:
             iid = declaration(w, n, rng.choice(orgs), rng.choice(summits), instruments[-50:], rng)
         instruments.append(iid)
         n += 1
     a = 0
-    while w.total < rows:
+    while w.total < rows or a == 0:  # at least one article, so that mentions are measured at every size
         article(w, a, instruments, rng)
         a += 1
     return w.total

@@ -73,15 +73,44 @@ def _csv_cell(value) -> str:
     return _LAST.line[:-2]  # without the empty second cell and the line end
 
 
+def _quoted(cell: str) -> str:
+    """A cell that holds a comma, quote or line feed, as csv.writer writes it (QUOTE_MINIMAL,
+    quotes doubled); a carriage return, whose handling has varied between Python versions,
+    is left to the csv module itself."""
+    if "\r" in cell:
+        return _csv_cell(cell)
+    return '"' + cell.replace('"', '""') + '"'
+
+
+def _sorted(table: Table, rows: list[dict]) -> list[dict]:
+    """``sorted(rows, key=sort_key(table))``, with the keys built column by column in C where
+    every key cell is there (and, for an integer column, digits): the same order, ~3x faster."""
+    columns = []
+    for column in table.primary_key:
+        cells = list(map(dict.get, rows, repeat(column)))
+        if None in cells:
+            return sorted(rows, key=sort_key(table))
+        if table.by_name[column].type == "integer":
+            if not all(map(str.isdigit, cells)):
+                return sorted(rows, key=sort_key(table))
+            cells = list(map(int, cells))  # (0, int(v), "") for every row: the order of int(v)
+        columns.append(cells)
+    keys = columns[0] if len(columns) == 1 else list(zip(*columns))
+    return list(map(rows.__getitem__, sorted(range(len(rows)), key=keys.__getitem__)))
+
+
 def csv_text(table: Table, rows: list[dict]) -> str:
     """The table as CSV: the bytes csv.writer gives, built column by column.
 
     A cell is written as is unless it holds a comma, quote or line break; only the
-    columns that have such a cell go through the csv module, cell by cell. Joining
+    columns that have such a cell are quoted, each distinct cell once. Joining
     columns in C is ~3x faster than csv.writer's per-row writes at 100k rows.
     """
     names = table.field_names
-    ordered = sorted(rows, key=sort_key(table))
+    try:
+        ordered = _sorted(table, rows)
+    except TypeError:  # not text (only in tests)
+        ordered = sorted(rows, key=sort_key(table))
     columns = []
     for name in names:
         cells = list(map(dict.get, ordered, repeat(name), repeat("")))  # a missing cell is an empty field
@@ -89,9 +118,11 @@ def csv_text(table: Table, rows: list[dict]) -> str:
             text = "\t".join(cells)
             plain = not any(char in text for char in _NEEDS_QUOTES)  # four C-level scans, faster than a regex
         except TypeError:  # not text (only in tests): the csv module decides
-            plain = False
-        if not plain:
             quoted = {cell: _csv_cell(cell) for cell in set(cells)}
+            columns.append(list(map(quoted.__getitem__, cells)))
+            continue
+        if not plain:
+            quoted = {cell: _quoted(cell) if "," in cell or '"' in cell or "\n" in cell or "\r" in cell else cell for cell in set(cells)}
             cells = list(map(quoted.__getitem__, cells))
         columns.append(cells)
     header = ",".join(map(_csv_cell, names))
@@ -100,8 +131,11 @@ def csv_text(table: Table, rows: list[dict]) -> str:
     return header + "\n" + "\n".join(map(",".join, zip(*columns))) + "\n"
 
 
-def descriptor(meta: dict, tables: dict[str, Table], files: dict[str, bytes]) -> dict:
+def descriptor(meta: dict, tables: dict[str, Table], files: dict[str, bytes], digests: dict[str, str] | None = None) -> dict:
+    """datapackage.json for the CSVs ``files`` (table -> bytes); ``digests``: the sha256 of
+    some of them, where already known."""
     resources = []
+    digests = digests or {}
     for name in TABLES:
         table = tables[name]
         body = files[name]
@@ -116,7 +150,7 @@ def descriptor(meta: dict, tables: dict[str, Table], files: dict[str, bytes]) ->
             "encoding": "utf-8",
             "title": table.spec.get("title", name),
             "description": table.spec.get("description", ""),
-            "hash": "sha256:" + hashlib.sha256(body).hexdigest(),
+            "hash": "sha256:" + (digests.get(name) or hashlib.sha256(body).hexdigest()),
             "bytes": len(body),
             "schema": public_schema(table),
         })
@@ -126,11 +160,15 @@ def descriptor(meta: dict, tables: dict[str, Table], files: dict[str, bytes]) ->
     return package
 
 
-def render(meta: dict, tables: dict[str, Table], rows: dict[str, list[dict]]) -> dict[str, bytes]:
-    """All files of datapackage/, as relative path -> bytes."""
-    csvs = {name: csv_text(tables[name], rows[name]).encode("utf-8") for name in TABLES}
+def render(meta: dict, tables: dict[str, Table], rows: dict[str, list[dict]],
+           known: dict[str, tuple[bytes, str]] | None = None) -> dict[str, bytes]:
+    """All files of datapackage/, as relative path -> bytes. ``known``: table -> (CSV bytes,
+    their sha256) of tables whose CSV is already known (the build's cache), not made again."""
+    known = known or {}
+    csvs = {name: known[name][0] if name in known else csv_text(tables[name], rows[name]).encode("utf-8") for name in TABLES}
     out = {f"{DATA_DIR}/{name}.csv": body for name, body in csvs.items()}
-    out["datapackage.json"] = (json.dumps(descriptor(meta, tables, csvs), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    digests = {name: digest for name, (_, digest) in known.items()}
+    out["datapackage.json"] = (json.dumps(descriptor(meta, tables, csvs, digests), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return out
 
 

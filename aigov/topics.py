@@ -32,11 +32,49 @@ LANGUAGES = ("en", "zh")  # the languages the rules are written for, in the orde
 def rules(path: str = RULES_FILE) -> dict[str, dict]:
     with open(path, encoding="utf-8") as fh:
         topics = json.load(fh)["topics"]
-    return {name: {**spec, "patterns": {lang: re.compile(spec[lang], re.I) for lang in LANGUAGES}} for name, spec in topics.items()}
+    return {name: {**spec, "patterns": {lang: re.compile(spec[lang], re.I) for lang in LANGUAGES},
+                   "lowered": {lang: _lowered(spec[lang]) for lang in LANGUAGES}} for name, spec in topics.items()}
 
 
-def match(text: str, language: str, topic: dict) -> str | None:
-    """The words of ``text`` that show the topic, or None."""
+# An escape other than these, or a group with flags or a name, and the pattern is used as written.
+_PLAIN_ESCAPES = set("bBwWsSdD") | {c for c in map(chr, range(32, 127)) if not c.isalnum()}
+_PLAIN_GROUPS = ("(?:", "(?=", "(?!", "(?<=", "(?<!")
+
+
+def _lowered(pattern: str):
+    """The pattern compiled case-sensitively for lowercased ASCII text, or None where that could
+    differ from the pattern with re.I (escapes of letters, flags, non-ASCII characters).
+
+    On ASCII text the two find the same spans, and a case-sensitive search is ~3x faster: the
+    English rules over every English passage are most of a cold build's tagging otherwise."""
+    if not pattern.isascii():
+        return None
+    out, i = [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            if pattern[i + 1:i + 2] not in _PLAIN_ESCAPES:
+                return None
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if char == "(" and pattern.startswith("(?", i) and not pattern.startswith(_PLAIN_GROUPS, i):
+            return None
+        out.append(char.lower())
+        i += 1
+    try:
+        return re.compile("".join(out))
+    except re.error:
+        return None
+
+
+def match(text: str, language: str, topic: dict, lowered: str | None = None) -> str | None:
+    """The words of ``text`` that show the topic, or None. ``lowered``: ``text.lower()`` when
+    ``text`` is ASCII (the faster search), else None."""
+    fast = topic["lowered"].get(language)
+    if fast is not None and text.isascii():
+        found = fast.search(text.lower() if lowered is None else lowered)
+        return text[found.start():found.end()] if found else None
     pattern = topic["patterns"].get(language)
     found = pattern.search(text) if pattern else None
     return found.group(0) if found else None
@@ -45,8 +83,9 @@ def match(text: str, language: str, topic: dict) -> str | None:
 def tags_of_text(text: str, language: str) -> dict[str, str]:
     """topic -> matched words, for one passage or quote."""
     out = {}
+    lowered = text.lower() if text.isascii() else None
     for name, topic in rules().items():
-        words = match(text, language, topic)
+        words = match(text, language, topic, lowered)
         if words:
             out[name] = words
     return out

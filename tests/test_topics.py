@@ -68,3 +68,21 @@ def test_the_vocabulary_is_small_and_labelled_in_both_languages(t):
     assert 10 <= len(vocabulary) <= 30
     assert vocabulary["label_en"].notna().all() and vocabulary["label_zh"].notna().all() and vocabulary["definition"].notna().all()
     assert set(t["topic_tags"]["topic"]) <= set(vocabulary["topic"])
+
+
+def test_the_fast_search_finds_what_the_rules_find(t):
+    """On ASCII text the rules run lowercased and case-sensitive (aigov/topics.py: _lowered), for
+    speed; they must find the very words the rules as written (re.IGNORECASE) find."""
+    def as_written(text, language):
+        found = {name: rule["patterns"][language].search(text) for name, rule in topics.rules().items()}
+        return {name: m.group(0) for name, m in found.items() if m}
+
+    passages = t["passages"]
+    texts = [(str(x), str(lang)) for x, lang in zip(passages["text"], passages["language"]) if lang in topics.LANGUAGES]
+    texts += [(x.upper(), "en") for x, lang in texts[:500] if lang == "en"]  # other cases of the same words
+    texts += [("The Scientific Panel and the AI SAFETY institutes; an Enabling Environment; educational, Scientific and "
+               "Cultural; standards of living; Kelvin \u212a and long \u017f: not ASCII, so the rules as written", "en")]
+    assert sum(lang == "en" for _, lang in texts) > 1000
+    assert all(topics.rules()[name]["lowered"]["en"] is not None for name in topics.rules())  # every English rule runs fast
+    for text, language in texts:
+        assert topics.tags_of_text(text, language) == as_written(text, language), text

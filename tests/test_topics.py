@@ -84,5 +84,14 @@ def test_the_fast_search_finds_what_the_rules_find(t):
                "Cultural; standards of living; Kelvin \u212a and long \u017f: not ASCII, so the rules as written", "en")]
     assert sum(lang == "en" for _, lang in texts) > 1000
     assert all(topics.rules()[name]["lowered"]["en"] is not None for name in topics.rules())  # every English rule runs fast
+    assert all(topics.rules()[name]["literals"]["en"] for name in topics.rules())  # ... and is skipped without its words
     for text, language in texts:
         assert topics.tags_of_text(text, language) == as_written(text, language), text
+
+
+@pytest.mark.parametrize("pattern, words", [
+    ("ab|cd", {"ab", "cd"}), (r"(?<!x )foo(bar)?\b", {"foo"}), ("x?yz", {"yz"}), (r"\bai safety\b", {"ai safety"}),
+    ("a(b|c)d", None), ("ab|c", None), (r"\w+", None), ("risks? (assessment|management)", {"risk"}),
+])
+def test_the_words_a_match_must_contain(pattern, words):
+    assert topics._required(pattern) == (frozenset(words) if words else None)

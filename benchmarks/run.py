@@ -365,8 +365,6 @@ def main():
             lines.append(row)
     lines += ["", "Peak of Python's heap during the build without a cache (tracemalloc, a run of its own): "
               + ", ".join(f"{r['heap_peak'] / 2**20:.0f} MiB at {r['rows']:,} rows" for r in results if r["heap_peak"]) + "."]
-    lines += ["", "`build.py site` is measured as it is on this branch: the site is being rewritten on Jinja2 elsewhere "
-              "(aigov/site.py is not changed here)."]
     if profiles:
         lines += ["", "## Profiles of the missed targets", "",
                   "Each command once more under `python -m cProfile` (profiling slows Python code down, so the times are larger "

@@ -28,7 +28,7 @@ import warnings
 import zipfile
 from urllib.parse import urlsplit
 
-from .fileio import read_plain, write_atomic
+from .fileio import read_folder, read_plain, write_atomic
 from .schema import DERIVED_TABLES, TABLES
 
 RELEASES_DIR = "releases"
@@ -196,13 +196,8 @@ def package_from_git(root: str, version: str) -> dict[str, bytes] | None:
 
 
 def package_from_dir(folder: str) -> dict[str, bytes]:
-    files = {}
-    for base, _, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(base, name)
-            with open(path, "rb") as fh:
-                files[os.path.relpath(path, folder).replace(os.sep, "/")] = fh.read()
-    return files
+    """Every file of a datapackage/ folder (relative path -> bytes), read through no symbolic link."""
+    return read_folder(folder, "a release's package", skip_hidden=False)
 
 
 # Repository files shipped beside datapackage/ in the zip.

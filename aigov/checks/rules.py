@@ -263,6 +263,19 @@ def official_titles_are_backed(ctx):
                           "or say what the title is with title_en_status: translation, descriptive or unconfirmed")
 
 
+def secondary_facts_are_explained(ctx):
+    """An instrument whose date or English title rests on secondary sources only says in its note why no official page shows it."""
+    backed = {(r["record_id"], r["fact"]) for r in ctx.rows["evidence"]
+              if r["record_table"] == "instruments" and r["backing"] in ("official", "official-copy")}
+    for row, src in ctx.records("instruments"):
+        if row.get("note"):
+            continue
+        weak = [fact for fact in ("date", "title_en") if row.get(fact) and (row.get("id"), fact) not in backed]
+        if weak:
+            yield ctx.problem(src, weak[0], f"only secondary sources show the {' and the '.join(weak)}: cite the issuer's own page (or a verbatim "
+                          "copy of it, copy: true with copy_of), or add a note saying which official sites were searched and why none shows it")
+
+
 def cited_pages_are_sources(ctx):
     """A participation group, title, list or figure cites a page (source_url) that is among the record's sources."""
     cited = {(row.get("instrument_id"), row.get("url")) for row in ctx.rows["citations"]}
@@ -387,6 +400,7 @@ RULES = [
     supports_names_facts,
     facts_have_evidence,
     official_titles_are_backed,
+    secondary_facts_are_explained,
     cited_pages_are_sources,
     participation_cites_a_page,
     issuer_in_one_place,

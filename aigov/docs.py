@@ -234,7 +234,7 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
         detail = ", ".join(f"{role} {count}" for role, count in sorted(roles.get(r["id"], {}).items()))
         lines.append(f"| `{r['id']}` | {r['kind']} | {n} | {from_official.get(r['id'], 0)} | {r.get('participant_count', '')} | {detail} |")
     best = best_backing(rows)
-    lines += family_coverage(rows, best, official) + evidence_coverage(tables, rows, best) + list_coverage(rows, pairs)
+    lines += family_coverage(rows, best, official) + awaiting_official_pages(rows, best) + evidence_coverage(tables, rows, best) + list_coverage(rows, pairs)
     mentions = rows["mentions"]
     lines += ["", "## Mentions", "", "| article | mentions | agrees | differs | partly-differs | unverified |", "|---|---|---|---|---|---|"]
     by_article = {}
@@ -282,6 +282,23 @@ def family_coverage(rows: dict, best: dict, official: set[str]) -> list[str]:
         total.update(counts)
         lines.append(_family_row(family, counts))
     lines.append(_family_row("**all**", total))
+    return lines
+
+
+def awaiting_official_pages(rows: dict, best: dict) -> list[str]:
+    """The instruments whose date or English title no official page (or verbatim copy) backs yet, by family:
+    where a contributor who finds the issuer's page helps most."""
+    weak: dict[str, list[str]] = {}
+    for r in sorted(rows["instruments"], key=lambda r: r["id"]):
+        facts = [fact for fact in ("date", "title_en")
+                 if r.get(fact) and best.get(("instruments", r["id"], fact)) not in ("official", "official-copy")]
+        if facts:
+            weak.setdefault(r["family"], []).append(f"`{r['id']}` ({', '.join(facts)})")
+    lines = ["", "### Awaiting an official page", "",
+             "Instruments whose date or English title rests on secondary sources only; each note says which official sites",
+             "were searched. Finding the issuer's own page for one of these is the most useful contribution.", ""]
+    for family in sorted(weak):
+        lines.append(f"- **{family}** ({len(weak[family])}): " + ", ".join(weak[family]))
     return lines
 
 

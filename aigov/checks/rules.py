@@ -265,12 +265,15 @@ def official_titles_are_backed(ctx):
 
 def secondary_facts_are_explained(ctx):
     """An instrument whose date or English title rests on secondary sources only says in its note why no official page shows it."""
-    backed = {(r["record_id"], r["fact"]) for r in ctx.rows["evidence"]
-              if r["record_table"] == "instruments" and r["backing"] in ("official", "official-copy")}
+    best = {}  # (record, fact) -> whether an official page or a verbatim copy backs it; a fact with no source is facts_have_evidence's
+    for r in ctx.rows["evidence"]:
+        if r["record_table"] == "instruments":
+            key = (r["record_id"], r["fact"])
+            best[key] = best.get(key, False) or r["backing"] in ("official", "official-copy")
     for row, src in ctx.records("instruments"):
         if row.get("note"):
             continue
-        weak = [fact for fact in ("date", "title_en") if row.get(fact) and (row.get("id"), fact) not in backed]
+        weak = [fact for fact in ("date", "title_en") if best.get((row.get("id"), fact)) is False]
         if weak:
             yield ctx.problem(src, weak[0], f"only secondary sources show the {' and the '.join(weak)}: cite the issuer's own page (or a verbatim "
                           "copy of it, copy: true with copy_of), or add a note saying which official sites were searched and why none shows it")

@@ -63,7 +63,8 @@
     window.setTimeout(apply, 0);
   });
   document.getElementById("clear").addEventListener("click", function () {
-    form.reset();
+    form.reset();  // resets the fields at once; the reset event above fires before that, hence its timer
+    apply();  // so the list is whole when the click returns, not one tick later
     form.elements.q.focus();
   });
   apply();

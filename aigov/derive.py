@@ -13,6 +13,20 @@ from urllib.parse import urlsplit
 from .records import Source
 from .schema import CHILDREN
 
+# Backings that count as official: the owner's page, or a verbatim copy of it (through copy_of).
+OFFICIAL_BACKING = ("official", "official-copy")
+
+
+def best_backing(evidence: list[dict]) -> dict[tuple[str, str, str], str]:
+    """(table, record id, fact) -> the best backing any source gives it: official, official-copy, secondary."""
+    rank = {"official": 0, "official-copy": 1, "secondary": 2}
+    best: dict[tuple[str, str, str], str] = {}
+    for e in evidence:
+        key = (e["record_table"], e["record_id"], e["fact"])
+        if key not in best or rank[e["backing"]] < rank[best[key]]:
+            best[key] = e["backing"]
+    return best
+
 
 def citing_columns() -> dict[str, str]:
     """Table -> the column of a source (table citations) that holds the id of the record it is written in."""

@@ -12,6 +12,7 @@ from collections import Counter
 from itertools import repeat
 
 from . import citation
+from .derive import OFFICIAL_BACKING, best_backing
 from .schema import CHILDREN, FILE_TABLES, TABLES, Table, children_of, foreign_keys, yaml_fields
 from .site.charts import un_sessions_svg
 
@@ -233,7 +234,7 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
         n = participation.get(r["id"], 0)
         detail = ", ".join(f"{role} {count}" for role, count in sorted(roles.get(r["id"], {}).items()))
         lines.append(f"| `{r['id']}` | {r['kind']} | {n} | {from_official.get(r['id'], 0)} | {r.get('participant_count', '')} | {detail} |")
-    best = best_backing(rows)
+    best = best_backing(rows["evidence"])
     lines += family_coverage(rows, best, official) + awaiting_official_pages(rows, best) + evidence_coverage(tables, rows, best) + list_coverage(rows, pairs)
     mentions = rows["mentions"]
     lines += ["", "## Mentions", "", "| article | mentions | agrees | differs | partly-differs | unverified |", "|---|---|---|---|---|---|"]
@@ -244,17 +245,6 @@ def coverage(tables: dict[str, Table], rows: dict) -> str:
         mine = by_article.get(a["id"], Counter())
         lines.append(f"| `{a['id']}` | {sum(mine.values())} | {mine['agrees']} | {mine['differs']} | {mine['partly-differs']} | {mine['unverified']} |")
     return "\n".join(lines) + "\n"
-
-
-def best_backing(rows: dict) -> dict[tuple[str, str, str], str]:
-    """(table, record id, fact) -> the best backing any source gives it: official, official-copy, secondary."""
-    best = {}
-    rank = {"official": 0, "official-copy": 1, "secondary": 2}
-    for e in rows["evidence"]:
-        key = (e["record_table"], e["record_id"], e["fact"])
-        if key not in best or rank[e["backing"]] < rank[best[key]]:
-            best[key] = e["backing"]
-    return best
 
 
 def family_coverage(rows: dict, best: dict, official: set[str]) -> list[str]:
@@ -270,7 +260,7 @@ def family_coverage(rows: dict, best: dict, official: set[str]) -> list[str]:
     by_family: dict[str, list] = {}
     for r in rows["instruments"]:
         by_family.setdefault(r["family"], []).append(r)
-    backed = lambda r, fact: best.get(("instruments", r["id"], fact)) in ("official", "official-copy")  # noqa: E731
+    backed = lambda r, fact: best.get(("instruments", r["id"], fact)) in OFFICIAL_BACKING  # noqa: E731
     total = Counter()
     for family in sorted(by_family):
         mine = by_family[family]
@@ -291,7 +281,7 @@ def awaiting_official_pages(rows: dict, best: dict) -> list[str]:
     weak: dict[str, list[str]] = {}
     for r in sorted(rows["instruments"], key=lambda r: r["id"]):
         facts = [fact for fact in ("date", "title_en")
-                 if r.get(fact) and best.get(("instruments", r["id"], fact)) not in ("official", "official-copy")]
+                 if r.get(fact) and best.get(("instruments", r["id"], fact)) not in OFFICIAL_BACKING]
         if facts:
             weak.setdefault(r["family"], []).append(f"`{r['id']}` ({', '.join(facts)})")
     lines = ["", "### Awaiting an official page", "",

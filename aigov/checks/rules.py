@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import eq
 
-from ..derive import Registry, address_parts, citing_columns
+from ..derive import OFFICIAL_BACKING, Registry, address_parts, best_backing, citing_columns
 from ..problems import Problem
 from ..records import field_label, problem, show
 from ..schema import CHILDREN, FILE_TABLES, Table
@@ -256,7 +256,7 @@ def official_titles_are_backed(ctx):
     """title_en is the official English title, shown by an official page or a verbatim copy of one,
     or title_en_status says what else it is (translation, descriptive, unconfirmed)."""
     backed = {r["record_id"] for r in ctx.rows["evidence"]
-              if r["record_table"] == "instruments" and r["fact"] == "title_en" and r["backing"] in ("official", "official-copy")}
+              if r["record_table"] == "instruments" and r["fact"] == "title_en" and r["backing"] in OFFICIAL_BACKING}
     for row, src in ctx.records("instruments"):
         if "title_en_status" not in row and row.get("id") not in backed:
             yield ctx.problem(src, "title_en", "no official page (or verbatim copy of one) shows this English title: cite one that does, "
@@ -265,15 +265,11 @@ def official_titles_are_backed(ctx):
 
 def secondary_facts_are_explained(ctx):
     """An instrument whose date or English title rests on secondary sources only says in its note why no official page shows it."""
-    best = {}  # (record, fact) -> whether an official page or a verbatim copy backs it; a fact with no source is facts_have_evidence's
-    for r in ctx.rows["evidence"]:
-        if r["record_table"] == "instruments":
-            key = (r["record_id"], r["fact"])
-            best[key] = best.get(key, False) or r["backing"] in ("official", "official-copy")
+    best = best_backing(ctx.rows["evidence"])  # a fact with no source at all is facts_have_evidence's
     for row, src in ctx.records("instruments"):
         if row.get("note"):
             continue
-        weak = [fact for fact in ("date", "title_en") if best.get((row.get("id"), fact)) is False]
+        weak = [fact for fact in ("date", "title_en") if best.get(("instruments", row.get("id"), fact)) == "secondary"]
         if weak:
             yield ctx.problem(src, weak[0], f"only secondary sources show the {' and the '.join(weak)}: cite the issuer's own page (or a verbatim "
                           "copy of it, copy: true with copy_of), or add a note saying which official sites were searched and why none shows it")
